@@ -1,0 +1,7 @@
+namespace GrainKv.Runtime;
+
+/// <summary>The identity of this silo.</summary>
+public interface ILocalSiloDetails
+{
+    SiloAddress SiloAddress { get; }
+}
