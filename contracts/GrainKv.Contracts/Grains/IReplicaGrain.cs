@@ -1,0 +1,17 @@
+using GrainKv.Runtime;
+using GrainKv.Shard;
+
+namespace GrainKv.Grains;
+
+/// <summary>
+/// One Raft peer of one shard, keyed "shardId/replicaId" (<see cref="ReplicaKey"/>), pinned to the
+/// silo the shard map names and never deactivated for idleness.
+/// </summary>
+public interface IReplicaGrain : IGrainWithStringKey
+{
+    Task<ShardReply> Propose(ShardCommand command);
+
+    Task<ShardReply> Read(ShardRead read);
+
+    Task<ShardStatus> GetStatus();
+}

@@ -1,0 +1,115 @@
+using Etcdserverpb;
+using Google.Protobuf;
+using GrainKv.Gateway.Errors;
+using GrainKv.Gateway.Routing;
+using GrainKv.Grains.Shard;
+using GrainKv.Mvcc;
+using GrainKv.Runtime.Grpc;
+using GrainKv.Shard;
+
+namespace GrainKv.Gateway.Services;
+
+/// <summary>
+/// etcdserverpb.KV: validates a request as etcd's API layer does, routes it to its shard, and
+/// returns the shard's answer. Writes go through Raft; reads are linearizable unless asked not to be.
+/// </summary>
+public sealed class KvService
+{
+    private readonly ShardClient _shards;
+    private readonly GatewayOptions _options;
+    private readonly IDatabaseSize _databaseSize;
+
+    public KvService(ShardClient shards, GatewayOptions options, IDatabaseSize databaseSize)
+    {
+        _shards = shards;
+        _options = options;
+        _databaseSize = databaseSize;
+    }
+
+    public async Task<RangeResponse> Range(RangeRequest request, ServerCallContext context)
+    {
+        Check(KvRequestValidator.Validate(request));
+        var shard = _shards.ShardFor(request.Key.Span, request.RangeEnd.Span);
+        var reply = await _shards.ReadAsync(shard, new ShardRead { Range = request, Serializable = request.Serializable }, context.CancellationToken);
+        return reply.Range;
+    }
+
+    public async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
+    {
+        Check(KvRequestValidator.Validate(request));
+        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, context);
+        return reply.Put;
+    }
+
+    public async Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context)
+    {
+        Check(KvRequestValidator.Validate(request));
+        var shard = _shards.ShardFor(request.Key.Span, request.RangeEnd.Span);
+        var reply = await ProposeAsync(shard, new ShardCommand { DeleteRange = request }, context);
+        return reply.DeleteRange;
+    }
+
+    public async Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context)
+    {
+        Check(KvRequestValidator.Validate(request, _options.MaxTxnOps));
+        var shard = ShardOf(request);
+        if (TxnShape.IsReadOnly(request))
+        {
+            var read = new ShardRead { Txn = request, Serializable = TxnShape.IsSerializable(request) };
+            return (await _shards.ReadAsync(shard, read, context.CancellationToken)).Txn;
+        }
+        return (await ProposeAsync(shard, new ShardCommand { Txn = request }, context)).Txn;
+    }
+
+    public async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context)
+    {
+        CompactionResponse? response = null;
+        foreach (var range in _shards.Map.Ranges)
+        {
+            response = (await ProposeAsync(range.ShardId, new ShardCommand { Compaction = request }, context)).Compaction;
+        }
+        return response!;
+    }
+
+    private Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, ServerCallContext context)
+    {
+        if (command.CalculateSize() > _options.MaxRequestBytes) EtcdErrors.Throw(ShardError.RequestTooLarge);
+        if (AddsData(command) && _databaseSize.Bytes > _options.QuotaBackendBytes) EtcdErrors.Throw(ShardError.NoSpace);
+        return _shards.ProposeAsync(shard, command, context.CancellationToken);
+    }
+
+    /// <summary>Over the backend quota etcd refuses puts (alone or in a txn) but still takes deletes and compaction.</summary>
+    private static bool AddsData(ShardCommand command) => command.RequestCase switch
+    {
+        ShardCommand.RequestOneofCase.Put => true,
+        ShardCommand.RequestOneofCase.Txn => HasPut(command.Txn),
+        _ => false,
+    };
+
+    private static bool HasPut(TxnRequest txn) => txn.Success.Concat(txn.Failure).Any(op => op.RequestCase switch
+    {
+        RequestOp.RequestOneofCase.RequestPut => true,
+        RequestOp.RequestOneofCase.RequestTxn => HasPut(op.RequestTxn),
+        _ => false,
+    });
+
+    private ulong ShardOf(TxnRequest request)
+    {
+        ulong? shard = null;
+        foreach (var (key, rangeEnd) in TxnShape.Intervals(request))
+        {
+            var owner = _shards.ShardFor(key.Span, rangeEnd.Span);
+            if (shard is not null && shard != owner)
+            {
+                throw new RpcException(StatusCode.Unimplemented, "grainkv: a txn spanning several shards is not supported yet");
+            }
+            shard = owner;
+        }
+        return shard ?? _shards.Map.Ranges[0].ShardId;
+    }
+
+    private static void Check(KvError error)
+    {
+        if (error != KvError.None) EtcdErrors.Throw(ShardErrors.From(error));
+    }
+}

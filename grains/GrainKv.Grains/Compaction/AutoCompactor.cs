@@ -1,0 +1,61 @@
+using Etcdserverpb;
+using GrainKv.Grains.Sharding;
+using GrainKv.Runtime;
+using GrainKv.Shard;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Grains.Compaction;
+
+/// <summary>
+/// Issues etcd's auto-compaction: samples the revision at the policy's interval and proposes the
+/// same Compact a client would, on every shard at one revision.
+/// </summary>
+public sealed partial class AutoCompactor : BackgroundService
+{
+    private readonly AutoCompactionPolicy _policy;
+    private readonly IGrainFactory _grains;
+    private readonly ShardMap _map;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AutoCompactor> _log;
+
+    public AutoCompactor(AutoCompactionPolicy policy, IGrainFactory grains, ShardMap map, TimeProvider time, ILogger<AutoCompactor> log)
+    {
+        _policy = policy;
+        _grains = grains;
+        _map = map;
+        _time = time;
+        _log = log;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = _time.GetTimestamp();
+        using var timer = new PeriodicTimer(_policy.CheckInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var status = await _grains.GetGrain<IRaftGroupGrain>((long)_map.Ranges[0].ShardId).GetStatus();
+                if (_policy.Observe(_time.GetElapsedTime(started), status.Revision) is not { } revision) continue;
+                foreach (var range in _map.Ranges)
+                {
+                    var reply = await _grains.GetGrain<IRaftGroupGrain>((long)range.ShardId)
+                        .Propose(new ShardCommand { Compaction = new CompactionRequest { Revision = revision } });
+                    if (reply.Error is not (ShardError.None or ShardError.Compacted)) LogFailed(revision, reply.Error.ToString());
+                }
+                LogCompacted(revision);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(0, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Auto-compacted at revision {Revision}")]
+    private partial void LogCompacted(long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auto-compaction at revision {Revision} failed: {Reason}")]
+    private partial void LogFailed(long revision, string reason);
+}

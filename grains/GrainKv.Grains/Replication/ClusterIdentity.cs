@@ -1,0 +1,24 @@
+namespace GrainKv.Grains.Replication;
+
+/// <summary>Who this silo is in the etcd sense: the ids every response header carries.</summary>
+public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string MemberName,
+    IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls)
+{
+    /// <summary>
+    /// etcd derives ids by hashing names and URLs, so a member keeps its id across restarts;
+    /// we do the same with a stable 64-bit FNV-1a hash (never 0, which means "none" in Raft).
+    /// </summary>
+    public static ulong StableId(params string[] parts)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var part in parts)
+        {
+            foreach (var b in System.Text.Encoding.UTF8.GetBytes(part))
+            {
+                hash = (hash ^ b) * 1099511628211UL;
+            }
+            hash = (hash ^ 0xff) * 1099511628211UL;
+        }
+        return hash == 0 ? 1 : hash;
+    }
+}

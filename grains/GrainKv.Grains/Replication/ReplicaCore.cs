@@ -1,0 +1,217 @@
+using Google.Protobuf;
+using GrainKv.Grains.Shard;
+using GrainKv.Raft;
+using GrainKv.Shard;
+using GrainKv.Storage;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// One replica's live state: its <see cref="RaftNode"/>, its <see cref="ShardStateMachine"/>, and
+/// the callers waiting on proposals and reads. The grain hands it requests; the silo's
+/// <see cref="ReplicaDriver"/> persists, sends and applies what the node makes ready. Both sides
+/// take <see cref="_gate"/> for the instants they touch the node or the state machine, never
+/// across I/O.
+/// </summary>
+public sealed class ReplicaCore
+{
+    private readonly object _gate = new();
+    private readonly RaftNode _node;
+    private readonly ShardStateMachine _stateMachine;
+    private readonly ClusterIdentity _identity;
+    private readonly Dictionary<ulong, TaskCompletionSource<ShardReply>> _proposals = [];
+    private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
+    private readonly List<(ulong Index, PendingRead Read)> _readsAwaitingApply = [];
+    private ulong _nextRequestId;
+    private ulong _appliedIndex;
+    private ulong _snapshotIndex;
+
+    public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
+        ClusterIdentity identity, ulong appliedIndex, long snapshotCount)
+    {
+        Key = key;
+        Generation = generation;
+        _node = node;
+        _stateMachine = stateMachine;
+        _identity = identity;
+        _appliedIndex = appliedIndex;
+        _snapshotIndex = appliedIndex;
+        SnapshotCount = snapshotCount;
+    }
+
+    public ReplicaKey Key { get; }
+    public ulong Generation { get; }
+    public long SnapshotCount { get; }
+
+    public Task<ShardReply> Propose(ShardCommand command)
+    {
+        var waiter = NewWaiter();
+        lock (_gate)
+        {
+            command.ProposalId = ++_nextRequestId;
+            var error = _node.Propose(command.ToByteString());
+            if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
+            _proposals[command.ProposalId] = waiter;
+        }
+        return waiter.Task;
+    }
+
+    public Task<ShardReply> Read(ShardRead read)
+    {
+        lock (_gate)
+        {
+            if (read.Serializable) return Task.FromResult(Serve(read));
+            var pending = new PendingRead(read, NewWaiter());
+            var requestId = ++_nextRequestId;
+            var error = _node.ReadIndex(requestId);
+            if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
+            _readsAwaitingIndex[requestId] = pending;
+            return pending.Waiter.Task;
+        }
+    }
+
+    public ShardStatus GetStatus()
+    {
+        lock (_gate)
+        {
+            var status = _node.Status;
+            return new ShardStatus
+            {
+                ReplicaId = status.Id,
+                LeaderId = status.LeaderId,
+                Term = status.Term,
+                CommitIndex = status.CommitIndex,
+                AppliedIndex = _appliedIndex,
+                Revision = _stateMachine.Revision,
+                CompactRevision = _stateMachine.CompactRevision,
+            };
+        }
+    }
+
+    public void Campaign()
+    {
+        lock (_gate) _node.Campaign();
+    }
+
+    public void Tick()
+    {
+        lock (_gate) _node.Tick();
+    }
+
+    public void Step(Message message)
+    {
+        lock (_gate) _node.Step(message);
+    }
+
+    public RaftReady? TakeReady()
+    {
+        lock (_gate) return _node.TakeReady();
+    }
+
+    /// <summary>
+    /// After <paramref name="ready"/> is durable: restore a received snapshot, apply committed
+    /// entries in log order, answer their callers and the reads they unblock, and tell the node.
+    /// </summary>
+    public void ApplyAndAdvance(RaftReady ready)
+    {
+        List<(TaskCompletionSource<ShardReply>, ShardReply)> answers = [];
+        lock (_gate)
+        {
+            if (ready.Snapshot is { } snapshot && snapshot.Metadata.Index > _appliedIndex)
+            {
+                using var source = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
+                _stateMachine.RestoreSnapshot(source);
+                _appliedIndex = snapshot.Metadata.Index;
+                _snapshotIndex = _appliedIndex;
+            }
+            var term = _node.Status.Term;
+            foreach (var entry in ready.CommittedEntries)
+            {
+                if (entry.Index <= _appliedIndex) continue;
+                _appliedIndex = entry.Index;
+                if (entry.Type != EntryType.EntryNormal || entry.Data.IsEmpty) continue;
+                var command = ShardCommand.Parser.ParseFrom(entry.Data);
+                var reply = _stateMachine.Apply(command);
+                if (_proposals.Remove(command.ProposalId, out var waiter))
+                {
+                    ResponseHeaders.Stamp(reply, _identity, term);
+                    answers.Add((waiter, reply));
+                }
+            }
+            foreach (var state in ready.ReadStates)
+            {
+                if (_readsAwaitingIndex.Remove(state.RequestId, out var read)) _readsAwaitingApply.Add((state.Index, read));
+            }
+            for (var i = _readsAwaitingApply.Count - 1; i >= 0; i--)
+            {
+                var (index, read) = _readsAwaitingApply[i];
+                if (index > _appliedIndex) continue;
+                answers.Add((read.Waiter, Serve(read.Request)));
+                _readsAwaitingApply.RemoveAt(i);
+            }
+            _node.Advance(ready);
+        }
+        foreach (var (waiter, reply) in answers) waiter.TrySetResult(reply);
+    }
+
+    /// <summary>A snapshot of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one.</summary>
+    public Snapshot? TakeSnapshotIfDue()
+    {
+        lock (_gate)
+        {
+            if ((long)(_appliedIndex - _snapshotIndex) < SnapshotCount) return null;
+            using var data = new MemoryStream();
+            _stateMachine.WriteSnapshot(data);
+            data.Position = 0;
+            var snapshot = new Snapshot
+            {
+                Metadata = new SnapshotMetadata
+                {
+                    Index = _appliedIndex,
+                    Term = _node.TermAt(_appliedIndex),
+                    ConfState = _node.Status.ConfState.Clone(),
+                },
+                Data = ByteString.FromStream(data),
+            };
+            _snapshotIndex = _appliedIndex;
+            return snapshot;
+        }
+    }
+
+    public void SnapshotPersisted(Snapshot snapshot)
+    {
+        lock (_gate) _node.ReportSnapshotTaken(snapshot.Metadata.Index, snapshot);
+    }
+
+    /// <summary>Everyone still waiting learns the replica is going away.</summary>
+    public void FailAllWaiters(ShardError error)
+    {
+        List<TaskCompletionSource<ShardReply>> waiters;
+        lock (_gate)
+        {
+            waiters = [.. _proposals.Values, .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _readsAwaitingApply.Select(r => r.Read.Waiter)];
+            _proposals.Clear();
+            _readsAwaitingIndex.Clear();
+            _readsAwaitingApply.Clear();
+        }
+        foreach (var waiter in waiters) waiter.TrySetResult(new ShardReply { Error = error });
+    }
+
+    private ShardReply Serve(ShardRead read)
+    {
+        var reply = _stateMachine.Read(read);
+        ResponseHeaders.Stamp(reply, _identity, _node.Status.Term);
+        return reply;
+    }
+
+    private static TaskCompletionSource<ShardReply> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static ShardError ToShardError(RaftError error) => error switch
+    {
+        RaftError.NotLeader => ShardError.NotLeader,
+        RaftError.ProposalDropped => ShardError.LeaderChanged,
+        _ => ShardError.Stopped,
+    };
+
+    private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter);
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using GrainKv.Raft;
+using GrainKv.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// The one loop per silo that drives every replica hosted here: one tick for all, one storage
+/// transaction for everything all of them made ready, then sends and applies. Proposals that
+/// arrive while a transaction is in flight wait in the nodes' unstable logs and go out together
+/// in the next one: that is the proposal batching.
+/// </summary>
+public sealed partial class ReplicaDriver : BackgroundService
+{
+    private static readonly Meter Meter = new("GrainKv.Replication");
+    private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", description: "Raft entries persisted per storage transaction.");
+    private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("grainkv_persist_duration_seconds", "s", "Time to persist one batch.");
+    private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");
+
+    private readonly ConcurrentDictionary<ReplicaKey, ReplicaCore> _replicas = new();
+    private readonly Channel<bool> _wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly IRaftLogStore _store;
+    private readonly TimeSpan _tickInterval;
+    private readonly ILogger<ReplicaDriver> _log;
+
+    public ReplicaDriver(IRaftLogStore store, ReplicationOptions options, ILogger<ReplicaDriver> log)
+    {
+        _store = store;
+        _tickInterval = TimeSpan.FromMilliseconds(options.TickIntervalMs);
+        _log = log;
+    }
+
+    public void Register(ReplicaCore replica)
+    {
+        _replicas[replica.Key] = replica;
+        WakeUp();
+    }
+
+    public void Unregister(ReplicaCore replica)
+    {
+        _replicas.TryRemove(new KeyValuePair<ReplicaKey, ReplicaCore>(replica.Key, replica));
+        replica.FailAllWaiters(GrainKv.Shard.ShardError.Stopped);
+    }
+
+    /// <summary>Something changed in a replica (a proposal, a read, a message): run the loop soon.</summary>
+    public void WakeUp() => _wakeUp.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextTick = DateTime.UtcNow + _tickInterval;
+        var readies = new List<(ReplicaCore Replica, RaftReady Ready)>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var untilTick = nextTick - DateTime.UtcNow;
+            if (untilTick > TimeSpan.Zero)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(untilTick);
+                try
+                {
+                    await _wakeUp.Reader.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+            if (DateTime.UtcNow >= nextTick)
+            {
+                foreach (var replica in _replicas.Values) replica.Tick();
+                nextTick = DateTime.UtcNow + _tickInterval;
+            }
+            try
+            {
+                await RunOnceAsync(readies, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Storage failed: nothing of this batch is acknowledged. Callers time out with
+                // etcd's error; the loop keeps going so the silo recovers when storage does.
+                LogPersistFailed(ex);
+                await Task.Delay(_tickInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(List<(ReplicaCore Replica, RaftReady Ready)> readies, CancellationToken ct)
+    {
+        while (true)
+        {
+            readies.Clear();
+            foreach (var replica in _replicas.Values)
+            {
+                if (replica.TakeReady() is { } ready) readies.Add((replica, ready));
+            }
+            if (readies.Count == 0) return;
+
+            foreach (var (_, ready) in readies) Deliver(ready.Messages);
+
+            var writes = new List<GroupWrite>(readies.Count);
+            var entries = 0;
+            foreach (var (replica, ready) in readies)
+            {
+                if (ready.HardState is null && ready.EntriesToPersist.Count == 0 && ready.Snapshot is null) continue;
+                entries += ready.EntriesToPersist.Count;
+                writes.Add(new GroupWrite(replica.Key.ShardId, replica.Generation)
+                {
+                    HardState = ready.HardState,
+                    Entries = ready.EntriesToPersist,
+                    Snapshot = ready.Snapshot,
+                });
+            }
+            if (writes.Count > 0)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await _store.SaveAsync(writes, ct);
+                PersistSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                BatchEntries.Record(entries);
+            }
+
+            foreach (var (replica, ready) in readies)
+            {
+                Deliver(ready.MessagesAfterPersist);
+                replica.ApplyAndAdvance(ready);
+                AppliedEntries.Add(ready.CommittedEntries.Count);
+                if (replica.TakeSnapshotIfDue() is { } snapshot)
+                {
+                    await _store.SaveAsync([new GroupWrite(replica.Key.ShardId, replica.Generation)
+                    {
+                        Snapshot = snapshot,
+                        CompactThrough = snapshot.Metadata.Index,
+                    }], ct);
+                    replica.SnapshotPersisted(snapshot);
+                    LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
+                }
+            }
+        }
+    }
+
+    /// <summary>Raft messages to replicas on this silo; peers on other silos come with multi-silo messaging.</summary>
+    private void Deliver(IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            foreach (var replica in _replicas.Values)
+            {
+                if (replica.Key.ReplicaId == message.To) replica.Step(message);
+            }
+        }
+        if (messages.Count > 0) WakeUp();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Persisting a Raft batch failed; its requests are not acknowledged")]
+    private partial void LogPersistFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {ShardId} snapshot at index {Index}; log compacted")]
+    private partial void LogSnapshot(ulong shardId, ulong index);
+}

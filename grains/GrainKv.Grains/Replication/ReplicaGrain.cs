@@ -1,0 +1,97 @@
+using GrainKv.Grains.Shard;
+using GrainKv.Mvcc;
+using GrainKv.Raft;
+using GrainKv.Runtime;
+using GrainKv.Shard;
+using GrainKv.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// The shell of one Raft peer: on activation it claims a storage generation (fencing out any
+/// stale activation), rebuilds the state machine from the latest snapshot plus the log tail and
+/// hands the replica to the silo's <see cref="ReplicaDriver"/>. Calls interleave: the core's own
+/// gate orders them against the driver.
+/// </summary>
+[KeepAlive]
+[Reentrant]
+public sealed class ReplicaGrain : Grain, IReplicaGrain
+{
+    private readonly IRaftLogStore _store;
+    private readonly ReplicaDriver _driver;
+    private readonly ClusterIdentity _identity;
+    private readonly ReplicationOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private ReplicaCore? _core;
+
+    public ReplicaGrain(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity,
+        ReplicationOptions options, ILoggerFactory loggers)
+    {
+        _store = store;
+        _driver = driver;
+        _identity = identity;
+        _options = options;
+        _loggers = loggers;
+    }
+
+    private ReplicaCore Core => _core ?? throw new InvalidOperationException("The replica is not active.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = ReplicaKey.Parse(GrainId.Key);
+        var generation = await _store.ClaimGenerationAsync(key.ShardId, cancellationToken);
+        var stored = await _store.LoadAsync(key.ShardId, cancellationToken);
+
+        var store = new MvccStore();
+        ulong appliedIndex = 0;
+        if (stored.Snapshot is { } snapshot)
+        {
+            using var data = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
+            store = MvccStore.Restore(data);
+            appliedIndex = snapshot.Metadata.Index;
+        }
+
+        var conf = stored.ConfState.Voters.Count > 0 ? stored.ConfState : new ConfState { Voters = { key.ReplicaId } };
+        var config = new RaftConfig
+        {
+            Id = key.ReplicaId,
+            ElectionTimeoutTicks = _options.ElectionTicks,
+            HeartbeatIntervalTicks = 1,
+            PreVote = true,
+            CheckQuorum = true,
+        };
+        var node = new RaftNode(config, new RaftDurableState(stored.HardState, conf, stored.Snapshot?.Metadata, stored.Entries),
+            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>());
+
+        _core = new ReplicaCore(key, generation, node, new ShardStateMachine(store), _identity, appliedIndex, _options.SnapshotCount);
+        _driver.Register(_core);
+        if (conf.Voters.Count == 1 && conf.Voters[0] == key.ReplicaId)
+        {
+            _core.Campaign();
+            _driver.WakeUp();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_core is not null) _driver.Unregister(_core);
+        return Task.CompletedTask;
+    }
+
+    public Task<ShardReply> Propose(ShardCommand command)
+    {
+        var reply = Core.Propose(command);
+        _driver.WakeUp();
+        return reply;
+    }
+
+    public Task<ShardReply> Read(ShardRead read)
+    {
+        var reply = Core.Read(read);
+        if (!read.Serializable) _driver.WakeUp();
+        return reply;
+    }
+
+    public Task<ShardStatus> GetStatus() => Task.FromResult(Core.GetStatus());
+}

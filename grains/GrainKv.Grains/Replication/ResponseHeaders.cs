@@ -1,0 +1,28 @@
+using Etcdserverpb;
+using GrainKv.Shard;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// Stamps the member's ids and Raft term on a reply's top-level header; the MVCC core already set
+/// the revision. Inner txn responses keep only their revision, as etcd's do.
+/// </summary>
+public static class ResponseHeaders
+{
+    public static void Stamp(ShardReply reply, ClusterIdentity identity, ulong raftTerm)
+    {
+        var header = reply.ResponseCase switch
+        {
+            ShardReply.ResponseOneofCase.Range => reply.Range.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.Put => reply.Put.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.DeleteRange => reply.DeleteRange.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.Txn => reply.Txn.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.Compaction => reply.Compaction.Header ??= new ResponseHeader(),
+            _ => null,
+        };
+        if (header is null) return;
+        header.ClusterId = identity.ClusterId;
+        header.MemberId = identity.MemberId;
+        header.RaftTerm = raftTerm;
+    }
+}

@@ -1,0 +1,62 @@
+namespace GrainKv.Grains.Sharding;
+
+/// <summary>
+/// Which shard owns which keys: contiguous ranges that together cover the whole key space, in
+/// key order. A plain value: the meta group hands out new maps as shards split and move.
+/// </summary>
+public sealed class ShardMap
+{
+    private readonly ShardRange[] _ranges;
+
+    public ShardMap(IEnumerable<ShardRange> ranges)
+    {
+        _ranges = ranges.ToArray();
+        if (_ranges.Length == 0 || _ranges[0].Start.Length != 0 || _ranges[^1].End.Length != 0)
+        {
+            throw new ArgumentException("A shard map must cover the key space from the empty key to the end.");
+        }
+        for (var i = 1; i < _ranges.Length; i++)
+        {
+            if (!_ranges[i - 1].End.AsSpan().SequenceEqual(_ranges[i].Start))
+            {
+                throw new ArgumentException($"Shard {_ranges[i].ShardId} does not start where shard {_ranges[i - 1].ShardId} ends.");
+            }
+        }
+    }
+
+    /// <summary>The map of a single-shard deployment: shard 1 owns every key.</summary>
+    public static ShardMap Single { get; } = new([new ShardRange(1, [], [])]);
+
+    public IReadOnlyList<ShardRange> Ranges => _ranges;
+
+    public ulong ShardFor(ReadOnlySpan<byte> key)
+    {
+        var lo = 0;
+        var hi = _ranges.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (key.SequenceCompareTo(_ranges[mid].Start) >= 0) lo = mid; else hi = mid - 1;
+        }
+        return _ranges[lo].ShardId;
+    }
+
+    /// <summary>
+    /// The shards that hold any key of etcd's interval [key, rangeEnd): an empty rangeEnd is the
+    /// single key, "\0" means every key from key on.
+    /// </summary>
+    public IReadOnlyList<ulong> ShardsFor(ReadOnlySpan<byte> key, ReadOnlySpan<byte> rangeEnd)
+    {
+        if (rangeEnd.IsEmpty) return [ShardFor(key)];
+        var toEnd = rangeEnd.Length == 1 && rangeEnd[0] == 0;
+        if (!toEnd && rangeEnd.SequenceCompareTo(key) <= 0) return [ShardFor(key)];
+        var shards = new List<ulong>();
+        foreach (var range in _ranges)
+        {
+            var startsBeforeEnd = toEnd || range.Start.AsSpan().SequenceCompareTo(rangeEnd) < 0;
+            var endsAfterKey = range.End.Length == 0 || range.End.AsSpan().SequenceCompareTo(key) > 0;
+            if (startsBeforeEnd && endsAfterKey) shards.Add(range.ShardId);
+        }
+        return shards;
+    }
+}

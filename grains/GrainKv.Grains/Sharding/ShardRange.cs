@@ -1,0 +1,11 @@
+namespace GrainKv.Grains.Sharding;
+
+/// <summary>
+/// The keys [Start, End) that one shard owns, by unsigned byte order. An empty End means "to the
+/// end of the key space".
+/// </summary>
+public sealed record ShardRange(ulong ShardId, byte[] Start, byte[] End)
+{
+    public bool Contains(ReadOnlySpan<byte> key) =>
+        key.SequenceCompareTo(Start) >= 0 && (End.Length == 0 || key.SequenceCompareTo(End) < 0);
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+
+namespace GrainKv.Silo;
+
+/// <summary>
+/// The silo's flags. Each flag <c>--some-flag</c> can also be given as the environment variable
+/// <c>GRAINKV_SOME_FLAG</c>; a flag on the command line wins over the environment.
+/// </summary>
+public static class SiloCommandLine
+{
+    public static RootCommand Create(Func<SiloOptions, CancellationToken, Task<int>> run)
+    {
+        var defaults = new SiloOptions();
+        var name = Flag("--name", "Human-readable name for this member.", defaults.Name);
+        var dataDir = Flag("--data-dir", "Path to the data directory.", defaults.DataDir);
+        var listenClient = Flag("--listen-client-urls", "List of URLs to listen on for client traffic.", Join(defaults.ListenClientUrls));
+        var advertiseClient = Flag("--advertise-client-urls", "List of this member's client URLs to advertise to the rest of the cluster.", "");
+        var listenPeer = Flag("--listen-peer-urls", "List of URLs to listen on for peer traffic.", Join(defaults.ListenPeerUrls));
+        var advertisePeer = Flag("--initial-advertise-peer-urls", "List of this member's peer URLs to advertise to the rest of the cluster.", "");
+        var listenMetrics = Flag("--listen-metrics-urls", "List of URLs to serve /metrics, /health and /version on (HTTP/1.1).", "");
+        var initialCluster = Flag("--initial-cluster", "Initial cluster configuration for bootstrapping (name=peer-url,...).", defaults.InitialCluster);
+        var initialClusterState = Flag("--initial-cluster-state", "Initial cluster state ('new' or 'existing').", defaults.InitialClusterState);
+        var initialClusterToken = Flag("--initial-cluster-token", "Initial cluster token for the cluster during bootstrap.", defaults.InitialClusterToken);
+        var snapshotCount = Flag("--snapshot-count", "Number of committed entries to trigger a snapshot.", defaults.SnapshotCount);
+        var heartbeat = Flag("--heartbeat-interval", "Time (in milliseconds) of a heartbeat interval.", defaults.HeartbeatIntervalMs);
+        var election = Flag("--election-timeout", "Time (in milliseconds) for an election to timeout.", defaults.ElectionTimeoutMs);
+        var maxRequestBytes = Flag("--max-request-bytes", "Maximum client request size in bytes the server will accept.", defaults.MaxRequestBytes);
+        var maxTxnOps = Flag("--max-txn-ops", "Maximum number of operations permitted in a transaction.", defaults.MaxTxnOps);
+        var quota = Flag("--quota-backend-bytes", "Raise alarms when backend size exceeds the given quota.", defaults.QuotaBackendBytes);
+        var compactionMode = Flag("--auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision.", defaults.AutoCompactionMode);
+        var compactionRetention = Flag("--auto-compaction-retention", "Auto compaction retention (0 = off).", defaults.AutoCompactionRetention);
+        compactionMode.AcceptOnlyFromAmong("periodic", "revision");
+        initialClusterState.AcceptOnlyFromAmong("new", "existing");
+
+        var root = new RootCommand("GrainKv silo: a sharded coordination service that speaks the etcd v3 API.")
+        {
+            name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
+            initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
+            quota, compactionMode, compactionRetention,
+        };
+        root.SetAction((parsed, ct) => run(new SiloOptions
+        {
+            Name = parsed.GetRequiredValue(name),
+            DataDir = parsed.GetRequiredValue(dataDir),
+            ListenClientUrls = Urls(parsed.GetRequiredValue(listenClient)),
+            AdvertiseClientUrls = Urls(parsed.GetRequiredValue(advertiseClient)),
+            ListenPeerUrls = Urls(parsed.GetRequiredValue(listenPeer)),
+            InitialAdvertisePeerUrls = Urls(parsed.GetRequiredValue(advertisePeer)),
+            ListenMetricsUrls = Urls(parsed.GetRequiredValue(listenMetrics)),
+            InitialCluster = parsed.GetRequiredValue(initialCluster),
+            InitialClusterState = parsed.GetRequiredValue(initialClusterState),
+            InitialClusterToken = parsed.GetRequiredValue(initialClusterToken),
+            SnapshotCount = parsed.GetValue(snapshotCount),
+            HeartbeatIntervalMs = parsed.GetValue(heartbeat),
+            ElectionTimeoutMs = parsed.GetValue(election),
+            MaxRequestBytes = parsed.GetValue(maxRequestBytes),
+            MaxTxnOps = parsed.GetValue(maxTxnOps),
+            QuotaBackendBytes = parsed.GetValue(quota),
+            AutoCompactionMode = parsed.GetRequiredValue(compactionMode),
+            AutoCompactionRetention = parsed.GetRequiredValue(compactionRetention),
+        }, ct));
+        return root;
+    }
+
+    /// <summary>GRAINKV_ plus the flag name in upper snake case: --data-dir is GRAINKV_DATA_DIR.</summary>
+    public static string EnvironmentVariableFor(string flag) =>
+        "GRAINKV_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    private static Option<T> Flag<T>(string flag, string description, T fallback)
+    {
+        var variable = EnvironmentVariableFor(flag);
+        return new Option<T>(flag)
+        {
+            Description = $"{description} [env {variable}]",
+            DefaultValueFactory = result =>
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+                if (string.IsNullOrEmpty(fromEnvironment)) return fallback;
+                try
+                {
+                    return (T)Convert.ChangeType(fromEnvironment, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (FormatException)
+                {
+                    result.AddError($"{variable}={fromEnvironment} is not a valid value for {flag}.");
+                    return fallback;
+                }
+            },
+        };
+    }
+
+    private static string Join(IEnumerable<Uri> urls) => string.Join(',', urls.Select(u => u.ToString().TrimEnd('/')));
+
+    private static IReadOnlyList<Uri> Urls(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray();
+}

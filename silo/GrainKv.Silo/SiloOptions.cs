@@ -1,0 +1,30 @@
+namespace GrainKv.Silo;
+
+/// <summary>
+/// Everything a silo is started with. Flag names follow etcd's wherever they mean the same, so
+/// GrainKv can stand in for an etcd binary in a script.
+/// </summary>
+public sealed record SiloOptions
+{
+    public string Name { get; init; } = "default";
+    public string DataDir { get; init; } = "grainkv.data";
+    public IReadOnlyList<Uri> ListenClientUrls { get; init; } = [new("http://127.0.0.1:2379")];
+    public IReadOnlyList<Uri> AdvertiseClientUrls { get; init; } = [];
+    public IReadOnlyList<Uri> ListenPeerUrls { get; init; } = [new("http://127.0.0.1:2380")];
+    public IReadOnlyList<Uri> InitialAdvertisePeerUrls { get; init; } = [];
+    public IReadOnlyList<Uri> ListenMetricsUrls { get; init; } = [];
+    public string InitialCluster { get; init; } = "";
+    public string InitialClusterState { get; init; } = "new";
+    public string InitialClusterToken { get; init; } = "etcd-cluster";
+    public long SnapshotCount { get; init; } = 100_000;
+    public int HeartbeatIntervalMs { get; init; } = 100;
+    public int ElectionTimeoutMs { get; init; } = 1000;
+    public int MaxRequestBytes { get; init; } = 1_572_864;
+    public int MaxTxnOps { get; init; } = 128;
+    public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    public string AutoCompactionMode { get; init; } = "periodic";
+    public string AutoCompactionRetention { get; init; } = "0";
+
+    public IReadOnlyList<Uri> EffectiveAdvertiseClientUrls => AdvertiseClientUrls.Count > 0 ? AdvertiseClientUrls : ListenClientUrls;
+    public IReadOnlyList<Uri> EffectiveAdvertisePeerUrls => InitialAdvertisePeerUrls.Count > 0 ? InitialAdvertisePeerUrls : ListenPeerUrls;
+}

@@ -1,0 +1,36 @@
+using Etcdserverpb;
+using Google.Protobuf;
+using GrainKv.Runtime.Grpc;
+
+namespace GrainKv.IntegrationTests.Infrastructure;
+
+/// <summary>A typed etcd v3 client over our own gRPC client, used against etcd and GrainKv alike.</summary>
+public sealed class EtcdClient : IDisposable
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+    private readonly GrpcClient _grpc;
+
+    public EtcdClient(Uri address)
+    {
+        _grpc = new GrpcClient(address);
+    }
+
+    public GrpcClient Grpc => _grpc;
+
+    public Task<RangeResponse> RangeAsync(RangeRequest request) => Call("/etcdserverpb.KV/Range", request, RangeResponse.Parser);
+    public Task<PutResponse> PutAsync(PutRequest request) => Call("/etcdserverpb.KV/Put", request, PutResponse.Parser);
+    public Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request) => Call("/etcdserverpb.KV/DeleteRange", request, DeleteRangeResponse.Parser);
+    public Task<TxnResponse> TxnAsync(TxnRequest request) => Call("/etcdserverpb.KV/Txn", request, TxnResponse.Parser);
+    public Task<CompactionResponse> CompactAsync(CompactionRequest request) => Call("/etcdserverpb.KV/Compact", request, CompactionResponse.Parser);
+    public Task<StatusResponse> StatusAsync() => Call("/etcdserverpb.Maintenance/Status", new StatusRequest(), StatusResponse.Parser);
+    public Task<MemberListResponse> MemberListAsync() => Call("/etcdserverpb.Cluster/MemberList", new MemberListRequest(), MemberListResponse.Parser);
+
+    public Task<PutResponse> PutAsync(string key, string value) =>
+        PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) });
+
+    public Task<TResponse> Call<TRequest, TResponse>(string path, TRequest request, MessageParser<TResponse> parser)
+        where TRequest : IMessage where TResponse : IMessage<TResponse> =>
+        _grpc.UnaryAsync(path, request, parser, timeout: CallTimeout);
+
+    public void Dispose() => _grpc.Dispose();
+}

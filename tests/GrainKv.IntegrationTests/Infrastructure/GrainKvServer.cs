@@ -1,0 +1,66 @@
+namespace GrainKv.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A GrainKv silo as its own process (the built GrainKv.Silo.dll next to the tests), on free
+/// loopback ports, with its data dir under a temp dir that outlives a kill so a restart can reuse it.
+/// </summary>
+public sealed class GrainKvServer : IDisposable
+{
+    private readonly bool _ownsDataDir;
+    private ServerProcess _process;
+
+    private GrainKvServer(ServerProcess process, string dataDir, Uri clientUrl, bool ownsDataDir, IReadOnlyList<string> extraArguments)
+    {
+        _process = process;
+        DataDir = dataDir;
+        ClientUrl = clientUrl;
+        _ownsDataDir = ownsDataDir;
+        ExtraArguments = extraArguments;
+    }
+
+    public Uri ClientUrl { get; }
+    public string DataDir { get; }
+    public IReadOnlyList<string> ExtraArguments { get; }
+    public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
+    public ServerProcess Process => _process;
+
+    public static async Task<GrainKvServer> StartAsync(params string[] extraArguments)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("grainkv-silo-").FullName;
+        var clientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = Launch(dataDir, clientUrl, extraArguments);
+        var server = new GrainKvServer(process, dataDir, clientUrl, ownsDataDir: true, extraArguments);
+        await Readiness.WaitAsync(clientUrl, process, "GrainKv");
+        return server;
+    }
+
+    /// <summary>SIGKILL the silo, then start it again on the same data dir and port.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        _process.Kill();
+        _process.Dispose();
+        _process = Launch(DataDir, ClientUrl, ExtraArguments);
+        await Readiness.WaitAsync(ClientUrl, _process, "GrainKv");
+    }
+
+    public void Dispose()
+    {
+        _process.Dispose();
+        if (_ownsDataDir)
+        {
+            try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static ServerProcess Launch(string dataDir, Uri clientUrl, IReadOnlyList<string> extraArguments)
+    {
+        var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
+        return ServerProcess.Start("dotnet",
+        [
+            siloDll, "--name", "grainkv", "--data-dir", dataDir,
+            "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
+            "--listen-peer-urls", $"http://127.0.0.1:{FreePort.Next()}",
+            .. extraArguments,
+        ]);
+    }
+}
