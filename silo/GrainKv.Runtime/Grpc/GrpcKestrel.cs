@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace GrainKv.Runtime.Grpc;
+
+/// <summary>Kestrel settings for serving gRPC the way etcd's clients expect (etcd-api.md §8.1, §8.6).</summary>
+public static class GrpcKestrel
+{
+    /// <summary>Large enough that a 2 MiB request (etcd's receive limit) needs no WINDOW_UPDATE round trip.</summary>
+    public const int StreamWindowBytes = 4 * 1024 * 1024;
+    public const int ConnectionWindowBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Listens on each URL (http://host:port; port 0 picks a free one) with HTTP/2 only: Kestrel answers
+    /// prior-knowledge h2c only on an Http2-only endpoint. Raises the stream and window limits for gRPC.
+    /// </summary>
+    public static void ConfigureForGrpc(this KestrelServerOptions options, IEnumerable<Uri> listenUrls)
+    {
+        options.AddServerHeader = false;
+        Http2Limits http2 = options.Limits.Http2;
+        // etcd allows unlimited concurrent streams and Go clients multiplex every call over one connection.
+        http2.MaxStreamsPerConnection = int.MaxValue;
+        http2.InitialStreamWindowSize = StreamWindowBytes;
+        http2.InitialConnectionWindowSize = ConnectionWindowBytes;
+
+        foreach (Uri url in listenUrls)
+        {
+            Listen(options, url);
+        }
+    }
+
+    private static void Listen(KestrelServerOptions options, Uri url)
+    {
+        if (url.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new NotSupportedException($"cannot listen on {url}: only http:// (h2c) gRPC endpoints are supported");
+        }
+
+        Action<ListenOptions> http2Only = listen => listen.Protocols = HttpProtocols.Http2;
+        string host = url.Host.Trim('[', ']');
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            {
+                options.ListenAnyIP(url.Port, http2Only);
+            }
+            else
+            {
+                options.Listen(address, url.Port, http2Only);
+            }
+        }
+        else if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            options.ListenLocalhost(url.Port, http2Only);
+        }
+        else
+        {
+            throw new NotSupportedException($"cannot listen on {url}: give an IP address or localhost");
+        }
+    }
+}
