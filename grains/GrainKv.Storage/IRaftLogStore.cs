@@ -1,0 +1,24 @@
+namespace GrainKv.Storage;
+
+/// <summary>
+/// Durable Raft state for many groups: hard state, configuration, the latest snapshot and the log after it.
+/// Every implementation keeps the same contract (see <see cref="GroupWrite"/> for what a write does).
+/// </summary>
+public interface IRaftLogStore : IAsyncDisposable
+{
+    /// <summary>
+    /// Claims the next fencing generation for a group: strictly greater than every earlier claim, and durable
+    /// before it returns. Writes carrying any other generation are refused from then on.
+    /// </summary>
+    Task<ulong> ClaimGenerationAsync(ulong groupId, CancellationToken ct);
+
+    /// <summary>The group's durable state; an empty state for a group never written.</summary>
+    Task<StoredGroupState> LoadAsync(ulong groupId, CancellationToken ct);
+
+    /// <summary>
+    /// Applies all writes, in order, in one transaction: either every write is durable when this returns or none
+    /// is. Throws <see cref="FencedWriteException"/> (and stores nothing) when any write's generation is not its
+    /// group's current one.
+    /// </summary>
+    Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct);
+}

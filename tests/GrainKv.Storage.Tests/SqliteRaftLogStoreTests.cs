@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GrainKv.Storage.Tests;
+
+public sealed class SqliteRaftLogStoreTests : RaftLogStoreContractTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("grainkv-storage-").FullName;
+
+    private string DatabasePath => Path.Combine(_directory, "raft.db");
+
+    protected override async Task<IRaftLogStore> OpenAsync() =>
+        await SqliteRaftLogStore.OpenAsync(DatabasePath, NullLogger<SqliteRaftLogStore>.Instance, default);
+
+    protected override async Task<IRaftLogStore> ReopenAsync(IRaftLogStore store)
+    {
+        await store.DisposeAsync();
+        return await OpenAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewFile_UsesWalJournalMode()
+    {
+        var journalMode = await ((SqliteRaftLogStore)Store).ReadPragmaAsync("journal_mode", default);
+
+        Assert.Equal("wal", journalMode);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewFile_SynchronousIsFull()
+    {
+        var synchronous = await ((SqliteRaftLogStore)Store).ReadPragmaAsync("synchronous", default);
+
+        Assert.Equal(2L, synchronous);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewFile_RecordsTheSchemaVersion()
+    {
+        await Store.DisposeAsync();
+
+        Assert.Equal(1L, ReadScalar("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_DatabaseFromNewerBuild_Throws()
+    {
+        await Store.DisposeAsync();
+        ReadScalar("INSERT INTO schema_version (version) VALUES (99)");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(OpenAsync);
+
+        Assert.Contains("99", refused.Message);
+    }
+
+    [Fact]
+    public async Task SaveAsync_Entries_StoresSerializedEntryWithIndexAndTermColumns()
+    {
+        var generation = await Store.ClaimGenerationAsync(7, default);
+        var entry = new GrainKv.Raft.Entry { Index = 3, Term = 2, Data = Google.Protobuf.ByteString.CopyFromUtf8("x") };
+        await Store.SaveAsync([new GroupWrite(7, generation) { Entries = [entry] }], default);
+        await Store.DisposeAsync();
+
+        var data = (byte[])ReadScalar("SELECT data FROM wal WHERE group_id = 7 AND idx = 3 AND term = 2")!;
+
+        Assert.Equal(entry, GrainKv.Raft.Entry.Parser.ParseFrom(data));
+    }
+
+    /// <summary>Runs SQL on a connection of its own, so call it only once the store is closed.</summary>
+    private object? ReadScalar(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
