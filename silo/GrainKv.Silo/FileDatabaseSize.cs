@@ -10,7 +10,7 @@ public sealed class FileDatabaseSize(string dataDir) : IDatabaseSize
 {
     private const long RefreshMs = 1000;
     private long _bytes;
-    private long _measuredAtMs = long.MinValue;
+    private long _measuredAtMs = long.MinValue / 2;
 
     public long Bytes
     {

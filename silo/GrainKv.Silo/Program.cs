@@ -1,1 +1,3 @@
-return 0;
+using GrainKv.Silo;
+
+return await SiloCommandLine.Create(SiloHost.RunAsync).Parse(args).InvokeAsync();

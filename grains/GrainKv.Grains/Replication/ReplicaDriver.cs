@@ -102,7 +102,7 @@ public sealed partial class ReplicaDriver : BackgroundService
             }
             if (readies.Count == 0) return;
 
-            foreach (var (_, ready) in readies) Deliver(ready.Messages);
+            foreach (var (replica, ready) in readies) Deliver(replica.Key.ShardId, ready.Messages);
 
             var writes = new List<GroupWrite>(readies.Count);
             var entries = 0;
@@ -127,7 +127,7 @@ public sealed partial class ReplicaDriver : BackgroundService
 
             foreach (var (replica, ready) in readies)
             {
-                Deliver(ready.MessagesAfterPersist);
+                Deliver(replica.Key.ShardId, ready.MessagesAfterPersist);
                 replica.ApplyAndAdvance(ready);
                 AppliedEntries.Add(ready.CommittedEntries.Count);
                 if (replica.TakeSnapshotIfDue() is { } snapshot)
@@ -145,14 +145,11 @@ public sealed partial class ReplicaDriver : BackgroundService
     }
 
     /// <summary>Raft messages to replicas on this silo; peers on other silos come with multi-silo messaging.</summary>
-    private void Deliver(IReadOnlyList<Message> messages)
+    private void Deliver(ulong shardId, IReadOnlyList<Message> messages)
     {
         foreach (var message in messages)
         {
-            foreach (var replica in _replicas.Values)
-            {
-                if (replica.Key.ReplicaId == message.To) replica.Step(message);
-            }
+            if (_replicas.TryGetValue(new ReplicaKey(shardId, message.To), out var peer)) peer.Step(message);
         }
         if (messages.Count > 0) WakeUp();
     }

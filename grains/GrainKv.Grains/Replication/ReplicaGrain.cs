@@ -52,7 +52,6 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
             appliedIndex = snapshot.Metadata.Index;
         }
 
-        var conf = stored.ConfState.Voters.Count > 0 ? stored.ConfState : new ConfState { Voters = { key.ReplicaId } };
         var config = new RaftConfig
         {
             Id = key.ReplicaId,
@@ -60,9 +59,14 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
             HeartbeatIntervalTicks = 1,
             PreVote = true,
             CheckQuorum = true,
+            InitialVoters = [key.ReplicaId],
         };
-        var node = new RaftNode(config, new RaftDurableState(stored.HardState, conf, stored.Snapshot?.Metadata, stored.Entries),
-            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>());
+        var durable = new RaftDurableState(stored.HardState, stored.ConfState, stored.Snapshot?.Metadata, stored.Entries)
+        {
+            SnapshotWithData = stored.Snapshot,
+        };
+        var node = new RaftNode(config, durable, new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>());
+        var conf = node.Status.ConfState;
 
         _core = new ReplicaCore(key, generation, node, new ShardStateMachine(store), _identity, appliedIndex, _options.SnapshotCount);
         _driver.Register(_core);

@@ -23,7 +23,7 @@ public sealed class ShardStateMachine
     public ShardReply Apply(ShardCommand command) => command.RequestCase switch
     {
         ShardCommand.RequestOneofCase.Put => Reply(_store.Put(command.Put), static (r, v) => r.Put = v),
-        ShardCommand.RequestOneofCase.DeleteRange => Reply(_store.DeleteRange(command.DeleteRange), static (r, v) => r.DeleteRange = v),
+        ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(_store.DeleteRange(command.DeleteRange), static (r, v) => r.DeleteRange = v),
         ShardCommand.RequestOneofCase.Txn => Reply(_store.Txn(command.Txn), static (r, v) => r.Txn = v),
         ShardCommand.RequestOneofCase.Compaction => Reply(_store.Compact(command.Compaction), static (r, v) => r.Compaction = v),
         _ => new ShardReply { Error = ShardError.KeyNotFound },
@@ -40,11 +40,11 @@ public sealed class ShardStateMachine
 
     public void RestoreSnapshot(Stream source) => _store = MvccStore.Restore(source);
 
-    private static ShardReply Reply<T>(KvResult<T> result, Action<ShardReply, T> set)
+    private static ShardReply Reply<T>(KvResult<T> result, Action<ShardReply, T> set) where T : class
     {
         var reply = new ShardReply();
-        if (result.IsError) reply.Error = ShardErrors.From(result.Error);
-        else set(reply, result.Value!);
+        if (result.IsOk) set(reply, result.Value);
+        else reply.Error = ShardErrors.From(result.Error);
         return reply;
     }
 }

@@ -1,0 +1,60 @@
+using Etcdserverpb;
+using GrainKv.Gateway.Errors;
+using GrainKv.Gateway.Routing;
+using GrainKv.Gateway.Services;
+using GrainKv.Runtime.Grpc;
+using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GrainKv.Gateway;
+
+/// <summary>The etcd v3 API as GrainKv serves it: which gRPC paths exist and who answers them.</summary>
+public static class EtcdGateway
+{
+    public static IServiceCollection AddEtcdGateway(this IServiceCollection services, GatewayOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<ShardClient>();
+        services.AddSingleton<KvService>();
+        services.AddSingleton<MaintenanceService>();
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<HealthService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Every etcd service exists on the wire: what is built answers, the rest is Unimplemented with
+    /// a clear message. Exceptions leave through <see cref="EtcdErrors"/>.
+    /// </summary>
+    public static GrpcServiceRegistry CreateRegistry(IServiceProvider services)
+    {
+        var registry = new GrpcServiceRegistry();
+        var kv = services.GetRequiredService<KvService>();
+        registry.AddUnary<RangeRequest, RangeResponse>("/etcdserverpb.KV/Range", RangeRequest.Parser, kv.Range);
+        registry.AddUnary<PutRequest, PutResponse>("/etcdserverpb.KV/Put", PutRequest.Parser, kv.Put);
+        registry.AddUnary<DeleteRangeRequest, DeleteRangeResponse>("/etcdserverpb.KV/DeleteRange", DeleteRangeRequest.Parser, kv.DeleteRange);
+        registry.AddUnary<TxnRequest, TxnResponse>("/etcdserverpb.KV/Txn", TxnRequest.Parser, kv.Txn);
+        registry.AddUnary<CompactionRequest, CompactionResponse>("/etcdserverpb.KV/Compact", CompactionRequest.Parser, kv.Compact);
+
+        var maintenance = services.GetRequiredService<MaintenanceService>();
+        registry.AddUnary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, maintenance.Status);
+
+        var cluster = services.GetRequiredService<ClusterService>();
+        registry.AddUnary<MemberListRequest, MemberListResponse>("/etcdserverpb.Cluster/MemberList", MemberListRequest.Parser, cluster.MemberList);
+
+        var health = services.GetRequiredService<HealthService>();
+        registry.AddUnary<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", HealthCheckRequest.Parser, health.Check);
+
+        registry.AddUnimplemented(RpcReflection.Descriptor.Services);
+        registry.AddUnimplemented(V3Lockpb.V3LockReflection.Descriptor.Services);
+        registry.AddUnimplemented(V3Electionpb.V3ElectionReflection.Descriptor.Services);
+        registry.AddUnimplemented(HealthReflection.Descriptor.Services);
+        return registry;
+    }
+
+    public static GrpcServerOptions ServerOptions(GatewayOptions options) => new()
+    {
+        MaxReceiveMessageBytes = options.MaxReceiveMessageBytes,
+        MapException = EtcdErrors.ToStatus,
+    };
+}

@@ -1,0 +1,122 @@
+using System.Reflection;
+using GrainKv.Gateway;
+using GrainKv.Grains.Compaction;
+using GrainKv.Grains.Replication;
+using GrainKv.Grains.Sharding;
+using GrainKv.Runtime;
+using GrainKv.Runtime.Grpc;
+using GrainKv.Runtime.Metrics;
+using GrainKv.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Silo;
+
+/// <summary>
+/// Builds and runs one silo from its options: the grain runtime with the shard grains, the log
+/// store in the data dir, the per-silo replica driver, and (gateway role) the etcd API on the
+/// client URLs plus /metrics, /health and /version on the metrics URLs.
+/// </summary>
+public static partial class SiloHost
+{
+    public static string GrainKvVersion =>
+        typeof(SiloHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public static async Task<int> RunAsync(SiloOptions options, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.DataDir);
+        var identity = IdentityOf(options);
+        var gatewayOptions = new GatewayOptions
+        {
+            MaxRequestBytes = options.MaxRequestBytes,
+            MaxTxnOps = options.MaxTxnOps,
+            QuotaBackendBytes = options.QuotaBackendBytes,
+            RequestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs),
+        };
+
+        var builder = WebApplication.CreateSlimBuilder();
+        ConfigureLogging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureForGrpc(options.ListenClientUrls);
+            foreach (var url in options.ListenMetricsUrls)
+            {
+                kestrel.Listen(System.Net.IPAddress.Parse(url.Host), url.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            }
+            // Watch and keep-alive streams are idle for long stretches; etcd never times them out.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+
+        var services = builder.Services;
+        services.AddGrainRuntime(runtime => runtime.AddGrainsFromAssembly(typeof(ReplicaGrain).Assembly));
+        services.AddSingleton(identity);
+        services.AddSingleton(ShardMap.Single);
+        services.AddSingleton(new ReplicationOptions
+        {
+            TickIntervalMs = options.HeartbeatIntervalMs,
+            ElectionTicks = Math.Max(2, options.ElectionTimeoutMs / options.HeartbeatIntervalMs),
+            SnapshotCount = options.SnapshotCount,
+        });
+        using var storeLoggers = LoggerFactory.Create(ConfigureLogging);
+        var store = await SqliteRaftLogStore.OpenAsync(Path.Combine(options.DataDir, "grainkv.db"),
+            storeLoggers.CreateLogger<SqliteRaftLogStore>(), ct);
+        services.AddSingleton<IRaftLogStore>(store);
+        services.AddSingleton<ReplicaDriver>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaDriver>());
+        services.AddHostedService<ShardActivator>();
+        if (AutoCompactionPolicy.Create(options.AutoCompactionMode, options.AutoCompactionRetention) is { } policy)
+        {
+            services.AddSingleton(policy);
+            services.AddHostedService<AutoCompactor>();
+        }
+        services.AddSingleton<IDatabaseSize>(new FileDatabaseSize(options.DataDir));
+        services.AddSingleton<PrometheusMetrics>();
+        services.AddEtcdGateway(gatewayOptions);
+
+        await using var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrainKv.Silo");
+        LogStarting(log, GrainKvVersion, options.Name, identity.MemberId, options.DataDir,
+            string.Join(',', options.ListenClientUrls), string.Join(',', options.ListenMetricsUrls));
+
+        app.UseGrpcServices(EtcdGateway.CreateRegistry(app.Services), EtcdGateway.ServerOptions(gatewayOptions));
+        var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
+        app.MapGet("/metrics", () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4"));
+        app.MapGet("/health", () => Results.Json(new { health = "true" }));
+        app.MapGet("/version", () => Results.Json(new { grainkv = GrainKvVersion, etcdserver = Gateway.Services.MaintenanceService.EtcdApiVersion, etcdcluster = "3.4.0" }));
+
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    }
+
+    private static ClusterIdentity IdentityOf(SiloOptions options)
+    {
+        var peerUrls = options.EffectiveAdvertisePeerUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
+        var clientUrls = options.EffectiveAdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
+        var initialCluster = options.InitialCluster.Length > 0 ? options.InitialCluster : $"{options.Name}={string.Join(',', peerUrls)}";
+        return new ClusterIdentity(
+            ClusterIdentity.StableId(options.InitialClusterToken, initialCluster),
+            ClusterIdentity.StableId(options.Name, string.Join(',', peerUrls)),
+            options.Name, peerUrls, clientUrls);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv {Version} starting: member {Name} ({MemberId:x16}), data dir {DataDir}, client URLs {ClientUrls}, metrics URLs {MetricsUrls}")]
+    private static partial void LogStarting(ILogger log, string version, string name, ulong memberId, string dataDir, string clientUrls, string metricsUrls);
+}
