@@ -111,10 +111,10 @@ public static partial class SiloHost
         var peerUrls = options.EffectiveAdvertisePeerUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
         var clientUrls = options.EffectiveAdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
         var initialCluster = options.InitialCluster.Length > 0 ? options.InitialCluster : $"{options.Name}={string.Join(',', peerUrls)}";
-        return new ClusterIdentity(
+        var (clusterId, memberId) = MemberIdFile.LoadOrCreate(options.DataDir,
             ClusterIdentity.StableId(options.InitialClusterToken, initialCluster),
-            ClusterIdentity.StableId(options.Name, string.Join(',', peerUrls)),
-            options.Name, peerUrls, clientUrls);
+            ClusterIdentity.StableId(options.Name, string.Join(',', peerUrls)));
+        return new ClusterIdentity(clusterId, memberId, options.Name, peerUrls, clientUrls);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv {Version} starting: member {Name} ({MemberId:x16}), data dir {DataDir}, client URLs {ClientUrls}, metrics URLs {MetricsUrls}")]

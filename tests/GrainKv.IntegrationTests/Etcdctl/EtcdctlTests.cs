@@ -39,7 +39,7 @@ public sealed class EtcdctlTests
         await Both(null, "get", "ctl/", "--prefix", "--keys-only");
         await Both(null, "get", "ctl/", "--prefix", "--limit", "1", "--order", "DESCEND", "--sort-by", "MODIFY");
         await Both(null, "get", "ctl/a", "--consistency", "s");
-        await Both(null, "get", "ctl/", "--from-key", "--count-only");
+        await Both(null, "get", "ctl/", "--from-key", "--keys-only");
         await Both(null, "del", "ctl/", "--prefix", "--prev-kv");
         await Both(null, "get", "ctl/", "--prefix");
     }
@@ -51,7 +51,10 @@ public sealed class EtcdctlTests
         var put = await Both(null, "put", "ctlrev/a", "2");
         var revision = System.Text.Json.Nodes.JsonNode.Parse(put)!["header"]!["revision"]!.GetValue<long>();
         await Both(null, "get", "ctlrev/a", "--rev", (revision - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Both(null, "compaction", (revision - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--physical");
+        var compactedOnEtcd = await Infrastructure.Etcdctl.RunAsync(_both.Etcd.Endpoint, null, "compaction", (revision - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--physical");
+        var compactedOnGrainKv = await Infrastructure.Etcdctl.RunAsync(_both.GrainKv.Endpoint, null, "compaction", (revision - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--physical");
+        Assert.Equal(compactedOnEtcd.Stdout, compactedOnGrainKv.Stdout);
+        Assert.Equal($"compacted revision {revision - 1}\n", compactedOnGrainKv.Stdout);
 
         var expected = await Infrastructure.Etcdctl.RunAsync(_both.Etcd.Endpoint, null, "get", "ctlrev/a", "--rev", (revision - 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var actual = await Infrastructure.Etcdctl.RunAsync(_both.GrainKv.Endpoint, null, "get", "ctlrev/a", "--rev", (revision - 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
