@@ -185,11 +185,16 @@ public sealed partial class RaftNode
             return null;
         }
 
+        var entriesToPersist = _raftLog.TakeUnpersisted();
         var ready = new RaftReady
         {
             HardState = hardStateChanged ? hardState : null,
+            // As etcd-raft's MustSync: a vote, a term or log entries are promises to peers; a
+            // commit index alone can be recomputed after a crash, so it need not wait for a sync.
+            MustSync = entriesToPersist.Count > 0 || _snapshotToPersist is not null
+                || hardState.Term != _lastHandedHardState.Term || hardState.Vote != _lastHandedHardState.Vote,
             Snapshot = _snapshotToPersist,
-            EntriesToPersist = _raftLog.TakeUnpersisted(),
+            EntriesToPersist = entriesToPersist,
             Messages = _messages,
             MessagesAfterPersist = _messagesAfterPersist,
             CommittedEntries = hasCommitted ? _raftLog.Slice(committedFrom, _raftLog.Commit, long.MaxValue) : [],

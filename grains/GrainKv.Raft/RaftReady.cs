@@ -26,6 +26,12 @@ public sealed class RaftReady
     /// </summary>
     public Snapshot? Snapshot { get; init; }
 
+    /// <summary>
+    /// Whether this batch must be durable before <see cref="MessagesAfterPersist"/> leave: false when
+    /// the only change is the commit index, which the shell may write lazily with a later batch.
+    /// </summary>
+    public bool MustSync { get; init; }
+
     /// <summary>Messages that may leave at once.</summary>
     public IReadOnlyList<Message> Messages { get; init; } = [];
 

@@ -84,6 +84,29 @@ public sealed class SingleVoterTests
     }
 
     [Fact]
+    public void TakeReady_MustSync_OnlyForVotesTermsAndEntries()
+    {
+        var node = NewSingleVoter();
+        node.Node.Campaign();
+        var vote = node.Node.TakeReady()!;
+        Assert.True(vote.MustSync);
+        node.Storage.Persist(vote);
+        node.Node.Advance(vote);
+        HandleAll(node);
+
+        Assert.Null(node.Node.Propose(ByteString.CopyFromUtf8("put a")));
+        var append = node.Node.TakeReady()!;
+        Assert.True(append.MustSync);
+        node.Storage.Persist(append);
+        node.Node.Advance(append);
+
+        var commitOnly = node.Node.TakeReady()!;
+        Assert.Single(commitOnly.CommittedEntries);
+        Assert.Empty(commitOnly.EntriesToPersist);
+        Assert.False(commitOnly.MustSync);
+    }
+
+    [Fact]
     public void Propose_NotLeader_ReturnsNotLeader()
     {
         var node = NewSingleVoter();

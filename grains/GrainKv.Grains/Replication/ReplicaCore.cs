@@ -109,10 +109,11 @@ public sealed class ReplicaCore
     }
 
     /// <summary>
-    /// After <paramref name="ready"/> is durable: restore a received snapshot, apply committed
-    /// entries in log order, answer their callers and the reads they unblock, and tell the node.
+    /// Restores a received snapshot, applies committed entries in log order and answers their
+    /// callers and the reads they unblock. Committed entries are already durable on a quorum, so
+    /// this may run before the rest of <paramref name="ready"/> is persisted; a snapshot may not.
     /// </summary>
-    public void ApplyAndAdvance(RaftReady ready)
+    public void Apply(RaftReady ready)
     {
         List<(TaskCompletionSource<ShardReply>, ShardReply)> answers = [];
         lock (_gate)
@@ -149,9 +150,14 @@ public sealed class ReplicaCore
                 answers.Add((read.Waiter, Serve(read.Request)));
                 _readsAwaitingApply.RemoveAt(i);
             }
-            _node.Advance(ready);
         }
         foreach (var (waiter, reply) in answers) waiter.TrySetResult(reply);
+    }
+
+    /// <summary>The shell persisted, sent and applied everything in <paramref name="ready"/>.</summary>
+    public void Advance(RaftReady ready)
+    {
+        lock (_gate) _node.Advance(ready);
     }
 
     /// <summary>A snapshot of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one.</summary>

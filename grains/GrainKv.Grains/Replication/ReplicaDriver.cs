@@ -22,6 +22,12 @@ public sealed partial class ReplicaDriver : BackgroundService
     private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");
 
     private readonly ConcurrentDictionary<ReplicaKey, ReplicaCore> _replicas = new();
+
+    /// <summary>
+    /// Hard states whose only change is the commit index (no sync owed): written with the group's
+    /// next synced batch. Losing one in a crash only means re-learning the commit index.
+    /// </summary>
+    private readonly Dictionary<ReplicaKey, HardState> _unsyncedHardStates = [];
     private readonly Channel<bool> _wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly IRaftLogStore _store;
     private readonly TimeSpan _tickInterval;
@@ -102,17 +108,20 @@ public sealed partial class ReplicaDriver : BackgroundService
             }
             if (readies.Count == 0) return;
 
-            foreach (var (replica, ready) in readies) Deliver(replica.Key.ShardId, ready.Messages);
-
             var writes = new List<GroupWrite>(readies.Count);
             var entries = 0;
             foreach (var (replica, ready) in readies)
             {
-                if (ready.HardState is null && ready.EntriesToPersist.Count == 0 && ready.Snapshot is null) continue;
+                Deliver(replica.Key.ShardId, ready.Messages);
+                // Answer clients while the batch is written: what is committed is durable already.
+                if (ready.Snapshot is null) replica.Apply(ready);
+                if (ready.HardState is not null) _unsyncedHardStates[replica.Key] = ready.HardState;
+                if (!ready.MustSync) continue;
+                _unsyncedHardStates.Remove(replica.Key, out var hardState);
                 entries += ready.EntriesToPersist.Count;
                 writes.Add(new GroupWrite(replica.Key.ShardId, replica.Generation)
                 {
-                    HardState = ready.HardState,
+                    HardState = hardState,
                     Entries = ready.EntriesToPersist,
                     Snapshot = ready.Snapshot,
                 });
@@ -128,7 +137,8 @@ public sealed partial class ReplicaDriver : BackgroundService
             foreach (var (replica, ready) in readies)
             {
                 Deliver(replica.Key.ShardId, ready.MessagesAfterPersist);
-                replica.ApplyAndAdvance(ready);
+                if (ready.Snapshot is not null) replica.Apply(ready);
+                replica.Advance(ready);
                 AppliedEntries.Add(ready.CommittedEntries.Count);
                 if (replica.TakeSnapshotIfDue() is { } snapshot)
                 {
