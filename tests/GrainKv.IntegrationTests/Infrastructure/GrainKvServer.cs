@@ -9,8 +9,12 @@ public sealed class GrainKvServer : IDisposable
     private readonly bool _ownsDataDir;
     private ServerProcess _process;
 
-    private GrainKvServer(ServerProcess process, string dataDir, Uri clientUrl, bool ownsDataDir, IReadOnlyList<string> extraArguments)
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+
+    private GrainKvServer(ServerProcess process, string dataDir, Uri clientUrl, bool ownsDataDir, IReadOnlyList<string> extraArguments,
+        IReadOnlyDictionary<string, string>? environment)
     {
+        _environment = environment;
         _process = process;
         DataDir = dataDir;
         ClientUrl = clientUrl;
@@ -24,12 +28,15 @@ public sealed class GrainKvServer : IDisposable
     public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
     public ServerProcess Process => _process;
 
-    public static async Task<GrainKvServer> StartAsync(params string[] extraArguments)
+    public static Task<GrainKvServer> StartAsync(params string[] extraArguments) => StartAsync(null, extraArguments);
+
+    /// <summary>Starts a silo with extra flags and environment variables (GRAINKV_*).</summary>
+    public static async Task<GrainKvServer> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] extraArguments)
     {
         var dataDir = Directory.CreateTempSubdirectory("grainkv-silo-").FullName;
         var clientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var process = Launch(dataDir, clientUrl, extraArguments);
-        var server = new GrainKvServer(process, dataDir, clientUrl, ownsDataDir: true, extraArguments);
+        var process = Launch(dataDir, clientUrl, extraArguments, environment);
+        var server = new GrainKvServer(process, dataDir, clientUrl, ownsDataDir: true, extraArguments, environment);
         await Readiness.WaitAsync(clientUrl, process, "GrainKv");
         return server;
     }
@@ -39,7 +46,7 @@ public sealed class GrainKvServer : IDisposable
     {
         _process.Kill();
         _process.Dispose();
-        _process = Launch(DataDir, ClientUrl, ExtraArguments);
+        _process = Launch(DataDir, ClientUrl, ExtraArguments, _environment);
         await Readiness.WaitAsync(ClientUrl, _process, "GrainKv");
     }
 
@@ -52,7 +59,8 @@ public sealed class GrainKvServer : IDisposable
         }
     }
 
-    private static ServerProcess Launch(string dataDir, Uri clientUrl, IReadOnlyList<string> extraArguments)
+    private static ServerProcess Launch(string dataDir, Uri clientUrl, IReadOnlyList<string> extraArguments,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
         return ServerProcess.Start("dotnet",
@@ -61,6 +69,6 @@ public sealed class GrainKvServer : IDisposable
             "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
             "--listen-peer-urls", $"http://127.0.0.1:{FreePort.Next()}",
             .. extraArguments,
-        ]);
+        ], environment);
     }
 }

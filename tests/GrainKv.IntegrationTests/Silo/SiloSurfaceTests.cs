@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Etcdserverpb;
+using Google.Protobuf;
+using GrainKv.IntegrationTests.Infrastructure;
+using GrainKv.Runtime.Grpc;
+
+namespace GrainKv.IntegrationTests.Silo;
+
+/// <summary>The silo process as an operator meets it: flags, environment, metrics, version, unbuilt methods.</summary>
+public sealed class SiloSurfaceTests
+{
+    [Fact]
+    public async Task MethodNotBuiltYet_AnswersUnimplementedWithItsName()
+    {
+        using var server = await GrainKvServer.StartAsync();
+        using var client = new EtcdClient(server.ClientUrl);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            client.Call("/etcdserverpb.Maintenance/Defragment", new DefragmentRequest(), DefragmentResponse.Parser));
+
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Contains("/etcdserverpb.Maintenance/Defragment", error.Message);
+    }
+
+    [Fact]
+    public async Task ConcurrentPuts_ArePersistedInFewerTransactionsThanPuts()
+    {
+        var metricsPort = FreePort.Next();
+        using var server = await GrainKvServer.StartAsync("--listen-metrics-urls", $"http://127.0.0.1:{metricsPort}");
+        using var client = new EtcdClient(server.ClientUrl);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        var (entriesBefore, batchesBefore) = ParseBatches(await http.GetStringAsync("/metrics"));
+
+        const int puts = 400;
+        await Task.WhenAll(Enumerable.Range(0, puts).Select(i => client.PutAsync($"batch/{i}", "v")));
+
+        var (entriesAfter, batchesAfter) = ParseBatches(await http.GetStringAsync("/metrics"));
+        Assert.True(entriesAfter - entriesBefore >= puts, $"expected at least {puts} persisted entries, got {entriesAfter - entriesBefore}");
+        Assert.True(batchesAfter - batchesBefore < puts / 2,
+            $"{puts} concurrent puts took {batchesAfter - batchesBefore} storage transactions: proposals are not batched");
+    }
+
+    [Fact]
+    public async Task VersionAndHealthEndpoints_AnswerOnTheMetricsPort()
+    {
+        var metricsPort = FreePort.Next();
+        using var server = await GrainKvServer.StartAsync("--listen-metrics-urls", $"http://127.0.0.1:{metricsPort}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+
+        var version = JsonNode.Parse(await http.GetStringAsync("/version"))!;
+        Assert.StartsWith("3.4.", version["etcdserver"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(version["grainkv"]!.GetValue<string>()));
+        Assert.Equal("true", JsonNode.Parse(await http.GetStringAsync("/health"))!["health"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EnvironmentVariable_SetsTheMatchingFlag()
+    {
+        var environment = new Dictionary<string, string> { ["GRAINKV_MAX_REQUEST_BYTES"] = "1000" };
+        using var server = await GrainKvServer.StartAsync(environment);
+        using var client = new EtcdClient(server.ClientUrl);
+
+        await client.PutAsync("env/small", new string('x', 100));
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync("env/large", new string('x', 2000)));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("etcdserver: request is too large", error.Message);
+        var large = await client.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("env/large") });
+        Assert.Empty(large.Kvs);
+    }
+
+    private static (long Entries, long Batches) ParseBatches(string metrics)
+    {
+        long Value(string name) =>
+            (long)double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+        return (Value("grainkv_persisted_batch_entries_sum"), Value("grainkv_persisted_batch_entries_count"));
+    }
+}
