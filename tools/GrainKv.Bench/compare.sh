@@ -35,10 +35,10 @@ fi
 # name -> "command flags" ; total ; warm-up
 scenario_args() {
   case $1 in
-    put-1)   echo "put --clients 1 --conns 1;2000;200" ;;
-    put-256) echo "put --clients 256 --conns 16;20000;2000" ;;
-    range-l) echo "range --consistency l --clients 256 --conns 16;50000;5000" ;;
-    range-s) echo "range --consistency s --clients 256 --conns 16;50000;5000" ;;
+    put-1)   echo "put --clients 1 --conns 1;5000;2000" ;;
+    put-256) echo "put --clients 256 --conns 16;40000;10000" ;;
+    range-l) echo "range --consistency l --clients 256 --conns 16;100000;20000" ;;
+    range-s) echo "range --consistency s --clients 256 --conns 16;100000;20000" ;;
     *) echo "unknown scenario '$1'" >&2; usage ;;
   esac
 }
