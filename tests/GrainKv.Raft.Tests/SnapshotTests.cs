@@ -71,6 +71,6 @@ public sealed class SnapshotTests
         var node = cluster.Elect(1);
         var snapshot = new Snapshot { Metadata = new SnapshotMetadata { Index = 5, Term = 1, ConfState = new ConfState() } };
 
-        Assert.Throws<RaftInvariantException>(() => node.Node.ReportSnapshotTaken(5, snapshot));
+        Assert.Throws<InvariantViolationException>(() => node.Node.ReportSnapshotTaken(5, snapshot));
     }
 }

@@ -16,7 +16,7 @@ namespace GrainKv.Microbench;
 [InvocationCount(BatchesPerIteration)]
 public class RaftProposeBenchmarks
 {
-    private const int BatchesPerIteration = 16_384;
+    private const int BatchesPerIteration = 32_768;
     private const ulong LeaderId = 1;
 
     private readonly ByteString _command = ByteString.CopyFrom(new byte[128]);

@@ -1,0 +1,21 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace GrainKv;
+
+/// <summary>
+/// Checks that stay on in Release, shared by every core: a broken Raft or MVCC invariant means the
+/// replica must stop loudly rather than apply or acknowledge something unsafe.
+/// </summary>
+public static class Invariant
+{
+    public static void Check([DoesNotReturnIf(false)] bool condition, string message)
+    {
+        if (!condition) Fail(message);
+    }
+
+    [DoesNotReturn]
+    private static void Fail(string message) => throw new InvariantViolationException(message);
+}
+
+/// <summary>A safety invariant was violated: a bug, never an expected outcome.</summary>
+public sealed class InvariantViolationException(string message) : Exception(message);
