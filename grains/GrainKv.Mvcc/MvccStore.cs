@@ -132,6 +132,24 @@ public sealed class MvccStore
         return events;
     }
 
+    /// <summary>
+    /// etcd's HashKV: a CRC32 over every retained change up to <paramref name="revision"/> (0 = current)
+    /// and the compact revision, equal on replicas that applied the same history. Like etcd, a
+    /// revision at or below the compact revision is compacted (Range allows reading at it).
+    /// </summary>
+    public KvResult<HashKVResponse> HashKV(long revision)
+    {
+        var at = revision <= 0 ? _revision : revision;
+        if (at > _revision) return KvError.FutureRevision;
+        if (revision > 0 && at <= _compactRevision) return KvError.Compacted;
+        using var crc = new Crc32Stream();
+        foreach (var change in ChangesFrom(_compactRevision, at).Value) change.WriteTo(crc);
+        Span<byte> compact = stackalloc byte[sizeof(long)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(compact, _compactRevision);
+        crc.Write(compact);
+        return new HashKVResponse { Header = Header(_revision), Hash = crc.Value, CompactRevision = _compactRevision };
+    }
+
     /// <summary>CRC32 of the full retained state (the snapshot encoding), for comparing replicas.</summary>
     public uint Hash()
     {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
+using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
@@ -56,7 +57,7 @@ public static partial class SiloHost
         var services = builder.Services;
         services.AddGrainRuntime(runtime => runtime.AddGrainsFromAssembly(typeof(ReplicaGrain).Assembly));
         services.AddSingleton(identity);
-        services.AddSingleton(ShardMap.Single);
+        services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions
         {
             TickIntervalMs = options.HeartbeatIntervalMs,
@@ -106,15 +107,33 @@ public static partial class SiloHost
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 
+    /// <summary>
+    /// The member ids come from --initial-cluster (or this member alone); the data dir keeps the ids
+    /// it was created with, and a data dir of another member or cluster is refused.
+    /// </summary>
     private static ClusterIdentity IdentityOf(SiloOptions options)
     {
         var peerUrls = options.EffectiveAdvertisePeerUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
         var clientUrls = options.EffectiveAdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
-        var initialCluster = options.InitialCluster.Length > 0 ? options.InitialCluster : $"{options.Name}={string.Join(',', peerUrls)}";
+        var members = options.InitialCluster.Length > 0
+            ? InitialCluster.Parse(options.InitialCluster)
+            : [ClusterMember.Create(options.Name, peerUrls)];
+        var self = members.FirstOrDefault(m => m.Name == options.Name)
+            ?? throw new ArgumentException($"--initial-cluster does not name this member ('{options.Name}')");
+        var initialCluster = string.Join(',', members.Select(m => $"{m.Name}={string.Join(',', m.PeerUrls)}"));
         var (clusterId, memberId) = MemberIdFile.LoadOrCreate(options.DataDir,
-            ClusterIdentity.StableId(options.InitialClusterToken, initialCluster),
-            ClusterIdentity.StableId(options.Name, string.Join(',', peerUrls)));
-        return new ClusterIdentity(clusterId, memberId, options.Name, peerUrls, clientUrls);
+            ClusterIdentity.StableId(options.InitialClusterToken, initialCluster), self.Id);
+        if (options.InitialCluster.Length == 0)
+        {
+            // A lone member keeps the id its data dir was created with, whatever its URLs are now.
+            members = [self with { Id = memberId }];
+        }
+        else if (memberId != self.Id)
+        {
+            throw new InvalidOperationException(
+                $"data dir {options.DataDir} belongs to member {memberId:x16}, but --initial-cluster makes '{options.Name}' {self.Id:x16}");
+        }
+        return new ClusterIdentity(clusterId, memberId, options.Name, peerUrls, clientUrls, members);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv {Version} starting: member {Name} ({MemberId:x16}), data dir {DataDir}, client URLs {ClientUrls}, metrics URLs {MetricsUrls}")]

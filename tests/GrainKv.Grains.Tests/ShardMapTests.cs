@@ -8,9 +8,9 @@ public sealed class ShardMapTests
 
     private static readonly ShardMap ThreeShards = new(
     [
-        new ShardRange(1, [], K("g")),
-        new ShardRange(2, K("g"), K("p")),
-        new ShardRange(3, K("p"), []),
+        new ShardRange(1, [], K("g"), [1]),
+        new ShardRange(2, K("g"), K("p"), [1]),
+        new ShardRange(3, K("p"), [], [1]),
     ]);
 
     [Theory]
@@ -37,14 +37,18 @@ public sealed class ShardMapTests
         Assert.Equal(shards, ThreeShards.ShardsFor(K(key), K(rangeEnd)));
 
     [Fact]
-    public void Single_OwnsEveryKey() =>
-        Assert.Equal([1UL], ShardMap.Single.ShardsFor(K("\0"), K("\0")));
+    public void OneShard_OwnsEveryKey_WithTheGivenReplicas()
+    {
+        var map = ShardMap.OneShard([7, 8, 9]);
+        Assert.Equal([1UL], map.ShardsFor(K("\0"), K("\0")));
+        Assert.Equal([7UL, 8UL, 9UL], map[1].Replicas);
+    }
 
     [Fact]
     public void Constructor_Gap_Throws() =>
-        Assert.Throws<ArgumentException>(() => new ShardMap([new ShardRange(1, [], K("g")), new ShardRange(2, K("h"), [])]));
+        Assert.Throws<ArgumentException>(() => new ShardMap([new ShardRange(1, [], K("g"), [1]), new ShardRange(2, K("h"), [], [1])]));
 
     [Fact]
     public void Constructor_NotCoveringTheStart_Throws() =>
-        Assert.Throws<ArgumentException>(() => new ShardMap([new ShardRange(1, K("a"), [])]));
+        Assert.Throws<ArgumentException>(() => new ShardMap([new ShardRange(1, K("a"), [], [1])]));
 }

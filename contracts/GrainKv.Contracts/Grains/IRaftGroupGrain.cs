@@ -14,4 +14,7 @@ public interface IRaftGroupGrain : IGrainWithIntegerKey
     Task<ShardReply> Read(ShardRead read);
 
     Task<ShardStatus> GetStatus();
+
+    /// <summary>Asks this silo's replica, which must lead the group, to hand leadership to <paramref name="targetId"/>.</summary>
+    Task<ShardReply> TransferLeadership(ulong targetId);
 }

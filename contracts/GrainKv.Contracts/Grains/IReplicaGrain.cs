@@ -14,4 +14,7 @@ public interface IReplicaGrain : IGrainWithStringKey
     Task<ShardReply> Read(ShardRead read);
 
     Task<ShardStatus> GetStatus();
+
+    /// <summary>Asks this replica, which must lead its group, to hand leadership to <paramref name="targetId"/>.</summary>
+    Task<ShardReply> TransferLeadership(ulong targetId);
 }

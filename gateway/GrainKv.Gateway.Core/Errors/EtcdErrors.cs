@@ -28,6 +28,7 @@ public static class EtcdErrors
         ShardError.NotLeader => (StatusCode.FailedPrecondition, "etcdserver: not leader"),
         ShardError.LeaderChanged => (StatusCode.Unavailable, "etcdserver: leader changed"),
         ShardError.Stopped => (StatusCode.Unavailable, "etcdserver: server stopped"),
+        ShardError.BadLeaderTransferee => (StatusCode.FailedPrecondition, "etcdserver: bad leader transferee"),
         _ => (StatusCode.Internal, $"grainkv: unexpected shard error {error}"),
     };
 

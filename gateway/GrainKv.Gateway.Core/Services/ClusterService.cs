@@ -1,5 +1,5 @@
 using Etcdserverpb;
-using GrainKv.Grains.Replication;
+using GrainKv.Grains.Cluster;
 using GrainKv.Runtime.Grpc;
 
 namespace GrainKv.Gateway.Services;
@@ -14,17 +14,23 @@ public sealed class ClusterService
         _identity = identity;
     }
 
-    /// <summary>etcd answers cluster calls with revision 0 in the header.</summary>
+    /// <summary>
+    /// Every member, sorted by id as etcd sorts them, with header revision 0 as etcd sends. Client
+    /// URLs are known for this member; the others' come once members publish them to each other.
+    /// </summary>
     public Task<MemberListResponse> MemberList(MemberListRequest request, ServerCallContext context)
     {
         var response = new MemberListResponse
         {
             Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = _identity.MemberId },
         };
-        var member = new Member { ID = _identity.MemberId, Name = _identity.MemberName };
-        member.PeerURLs.AddRange(_identity.PeerUrls);
-        member.ClientURLs.AddRange(_identity.ClientUrls);
-        response.Members.Add(member);
+        foreach (var known in _identity.Members.OrderBy(m => m.Id))
+        {
+            var member = new Member { ID = known.Id, Name = known.Name };
+            member.PeerURLs.AddRange(known.PeerUrls);
+            if (known.Id == _identity.MemberId) member.ClientURLs.AddRange(_identity.ClientUrls);
+            response.Members.Add(member);
+        }
         return Task.FromResult(response);
     }
 }

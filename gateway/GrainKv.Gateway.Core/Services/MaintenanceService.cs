@@ -1,5 +1,6 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Routing;
+using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Runtime.Grpc;
 

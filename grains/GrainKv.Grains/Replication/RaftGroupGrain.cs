@@ -1,29 +1,71 @@
+using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
 using GrainKv.Shard;
 
 namespace GrainKv.Grains.Replication;
 
 /// <summary>
-/// A shard's front door: hands proposals and reads to the replica that leads the group. With one
-/// replica per shard that is always the local one; multi-silo groups follow the leader here.
+/// A shard's front door on this silo: hands proposals and linearizable reads to the replica that
+/// leads the group, wherever it is, following leader changes; serves serializable reads from the
+/// nearest replica. Leadership is learned from a replica's status and refreshed when a replica
+/// answers "not leader".
 /// </summary>
 [Reentrant]
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
 {
-    private readonly ClusterIdentity _identity;
-    private IReplicaGrain? _leader;
+    /// <summary>How long to look for a leader before answering "no leader" (etcd's clients retry that).</summary>
+    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LeaderPoll = TimeSpan.FromMilliseconds(50);
 
-    public RaftGroupGrain(ClusterIdentity identity)
+    private readonly ClusterIdentity _identity;
+    private readonly ShardMap _map;
+    private ulong _leaderId;
+
+    public RaftGroupGrain(ClusterIdentity identity, ShardMap map)
     {
         _identity = identity;
+        _map = map;
     }
 
-    private IReplicaGrain Leader => _leader ??=
-        GrainFactory.GetGrain<IReplicaGrain>(new ReplicaKey((ulong)GrainId.GetIntegerKey(), _identity.MemberId).ToString());
+    private ulong ShardId => (ulong)GrainId.GetIntegerKey();
 
-    public Task<ShardReply> Propose(ShardCommand command) => Leader.Propose(command);
+    private IReplicaGrain Replica(ulong replicaId) =>
+        GrainFactory.GetGrain<IReplicaGrain>(new ReplicaKey(ShardId, replicaId).ToString());
 
-    public Task<ShardReply> Read(ShardRead read) => Leader.Read(read);
+    /// <summary>This silo's replica of the shard if it has one, else the first named.</summary>
+    private IReplicaGrain Nearest
+    {
+        get
+        {
+            var replicas = _map[ShardId].Replicas;
+            return Replica(replicas.Contains(_identity.MemberId) ? _identity.MemberId : replicas[0]);
+        }
+    }
 
-    public Task<ShardStatus> GetStatus() => Leader.GetStatus();
+    public Task<ShardReply> Propose(ShardCommand command) => OnLeader(leader => leader.Propose(command));
+
+    public Task<ShardReply> Read(ShardRead read) =>
+        read.Serializable ? Nearest.Read(read) : OnLeader(leader => leader.Read(read));
+
+    public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
+
+    public Task<ShardReply> TransferLeadership(ulong targetId) => Nearest.TransferLeadership(targetId);
+
+    private async Task<ShardReply> OnLeader(Func<IReplicaGrain, Task<ShardReply>> call)
+    {
+        var deadline = DateTime.UtcNow + LeaderWait;
+        while (true)
+        {
+            if (_leaderId == 0) _leaderId = (await Nearest.GetStatus()).LeaderId;
+            if (_leaderId != 0)
+            {
+                var reply = await call(Replica(_leaderId));
+                if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader)) return reply;
+                _leaderId = 0;
+            }
+            if (DateTime.UtcNow >= deadline) return new ShardReply { Error = ShardError.NoLeader };
+            await Task.Delay(LeaderPoll);
+        }
+    }
 }

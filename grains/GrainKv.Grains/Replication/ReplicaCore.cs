@@ -1,3 +1,4 @@
+using GrainKv.Grains.Cluster;
 using Google.Protobuf;
 using GrainKv.Grains.Shard;
 using GrainKv.Raft;
@@ -85,6 +86,15 @@ public sealed class ReplicaCore
                 Revision = _stateMachine.Revision,
                 CompactRevision = _stateMachine.CompactRevision,
             };
+        }
+    }
+
+    public ShardReply TransferLeadership(ulong targetId)
+    {
+        lock (_gate)
+        {
+            var error = _node.TransferLeadership(targetId);
+            return new ShardReply { Error = error is null ? ShardError.None : ToShardError(error.Value) };
         }
     }
 
@@ -216,6 +226,7 @@ public sealed class ReplicaCore
     {
         RaftError.NotLeader => ShardError.NotLeader,
         RaftError.ProposalDropped => ShardError.LeaderChanged,
+        RaftError.InvalidTransferTarget => ShardError.BadLeaderTransferee,
         _ => ShardError.Stopped,
     };
 

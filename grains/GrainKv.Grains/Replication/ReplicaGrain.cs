@@ -1,4 +1,6 @@
+using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Shard;
+using GrainKv.Grains.Sharding;
 using GrainKv.Mvcc;
 using GrainKv.Raft;
 using GrainKv.Runtime;
@@ -25,9 +27,12 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     private readonly ILoggerFactory _loggers;
     private ReplicaCore? _core;
 
-    public ReplicaGrain(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity,
+    private readonly ShardMap _map;
+
+    public ReplicaGrain(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ShardMap map,
         ReplicationOptions options, ILoggerFactory loggers)
     {
+        _map = map;
         _store = store;
         _driver = driver;
         _identity = identity;
@@ -59,7 +64,7 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
             HeartbeatIntervalTicks = 1,
             PreVote = true,
             CheckQuorum = true,
-            InitialVoters = [key.ReplicaId],
+            InitialVoters = _map[key.ShardId].Replicas,
         };
         var durable = new RaftDurableState(stored.HardState, stored.ConfState, stored.Snapshot?.Metadata, stored.Entries)
         {
@@ -98,4 +103,11 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     }
 
     public Task<ShardStatus> GetStatus() => Task.FromResult(Core.GetStatus());
+
+    public Task<ShardReply> TransferLeadership(ulong targetId)
+    {
+        var reply = Core.TransferLeadership(targetId);
+        _driver.WakeUp();
+        return Task.FromResult(reply);
+    }
 }

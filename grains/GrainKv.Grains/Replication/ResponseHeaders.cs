@@ -1,3 +1,4 @@
+using GrainKv.Grains.Cluster;
 using Etcdserverpb;
 using GrainKv.Shard;
 
@@ -18,6 +19,7 @@ public static class ResponseHeaders
             ShardReply.ResponseOneofCase.DeleteRange => reply.DeleteRange.Header ??= new ResponseHeader(),
             ShardReply.ResponseOneofCase.Txn => reply.Txn.Header ??= new ResponseHeader(),
             ShardReply.ResponseOneofCase.Compaction => reply.Compaction.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.HashKv => reply.HashKv.Header ??= new ResponseHeader(),
             _ => null,
         };
         if (header is null) return;

@@ -1,3 +1,4 @@
+using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
 using Microsoft.Extensions.Hosting;
@@ -5,25 +6,28 @@ using Microsoft.Extensions.Hosting;
 namespace GrainKv.Grains.Replication;
 
 /// <summary>
-/// Activates every shard's replica when the silo starts, so each group recovers from storage and
-/// elects a leader before the first client request rather than during it.
+/// Activates this silo's replica of every shard it holds when the silo starts, so each group
+/// recovers from storage and takes part in elections before the first client request arrives.
 /// </summary>
 public sealed class ShardActivator : IHostedService
 {
     private readonly IGrainFactory _grains;
     private readonly ShardMap _map;
+    private readonly ClusterIdentity _identity;
 
-    public ShardActivator(IGrainFactory grains, ShardMap map)
+    public ShardActivator(IGrainFactory grains, ShardMap map, ClusterIdentity identity)
     {
         _grains = grains;
         _map = map;
+        _identity = identity;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var range in _map.Ranges)
+        foreach (var range in _map.Ranges.Where(r => r.Replicas.Contains(_identity.MemberId)))
         {
-            await _grains.GetGrain<IRaftGroupGrain>((long)range.ShardId).GetStatus().WaitAsync(cancellationToken);
+            var key = new ReplicaKey(range.ShardId, _identity.MemberId).ToString();
+            await _grains.GetGrain<IReplicaGrain>(key).GetStatus().WaitAsync(cancellationToken);
         }
     }
 

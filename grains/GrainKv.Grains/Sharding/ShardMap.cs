@@ -24,8 +24,10 @@ public sealed class ShardMap
         }
     }
 
-    /// <summary>The map of a single-shard deployment: shard 1 owns every key.</summary>
-    public static ShardMap Single { get; } = new([new ShardRange(1, [], [])]);
+    /// <summary>One shard, id 1, owns every key; each of <paramref name="replicas"/> holds a replica of it.</summary>
+    public static ShardMap OneShard(IReadOnlyList<ulong> replicas) => new([new ShardRange(1, [], [], replicas)]);
+
+    public ShardRange this[ulong shardId] => _ranges.First(r => r.ShardId == shardId);
 
     public IReadOnlyList<ShardRange> Ranges => _ranges;
 

@@ -1,8 +1,11 @@
-namespace GrainKv.Grains.Replication;
+namespace GrainKv.Grains.Cluster;
 
-/// <summary>Who this silo is in the etcd sense: the ids every response header carries.</summary>
+/// <summary>
+/// Who this silo is in the etcd sense (the ids every response header carries) and which members
+/// the cluster was bootstrapped with.
+/// </summary>
 public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string MemberName,
-    IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls)
+    IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls, IReadOnlyList<ClusterMember> Members)
 {
     /// <summary>
     /// etcd derives ids by hashing names and URLs, so a member keeps its id across restarts;
@@ -21,4 +24,8 @@ public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string Mem
         }
         return hash == 0 ? 1 : hash;
     }
+
+    public ClusterMember Self => Members.Single(m => m.Id == MemberId);
+
+    public ClusterMember? MemberById(ulong id) => Members.FirstOrDefault(m => m.Id == id);
 }
