@@ -38,6 +38,8 @@ public static class EtcdGateway
 
         var maintenance = services.GetRequiredService<MaintenanceService>();
         registry.AddUnary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, maintenance.Status);
+        registry.AddUnary<HashKVRequest, HashKVResponse>("/etcdserverpb.Maintenance/HashKV", HashKVRequest.Parser, maintenance.HashKV);
+        registry.AddUnary<MoveLeaderRequest, MoveLeaderResponse>("/etcdserverpb.Maintenance/MoveLeader", MoveLeaderRequest.Parser, maintenance.MoveLeader);
 
         var cluster = services.GetRequiredService<ClusterService>();
         registry.AddUnary<MemberListRequest, MemberListResponse>("/etcdserverpb.Cluster/MemberList", MemberListRequest.Parser, cluster.MemberList);

@@ -29,6 +29,11 @@ public static class SiloCommandLine
         var quota = Flag("--quota-backend-bytes", "Raise alarms when backend size exceeds the given quota.", defaults.QuotaBackendBytes);
         var compactionMode = Flag("--auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision.", defaults.AutoCompactionMode);
         var compactionRetention = Flag("--auto-compaction-retention", "Auto compaction retention (0 = off).", defaults.AutoCompactionRetention);
+        // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
+        var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
+        var logger = Flag("--logger", "Accepted for etcd compatibility; ignored.", "");
+        var logOutputs = Flag("--log-outputs", "Accepted for etcd compatibility; ignored.", "");
+        var logLevel = Flag("--log-level", "Accepted for etcd compatibility; ignored.", "");
         compactionMode.AcceptOnlyFromAmong("periodic", "revision");
         initialClusterState.AcceptOnlyFromAmong("new", "existing");
 
@@ -36,7 +41,7 @@ public static class SiloCommandLine
         {
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
-            quota, compactionMode, compactionRetention,
+            quota, compactionMode, compactionRetention, enablePprof, logger, logOutputs, logLevel,
         };
         root.SetAction((parsed, ct) => run(new SiloOptions
         {

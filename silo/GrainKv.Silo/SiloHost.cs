@@ -5,6 +5,7 @@ using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
+using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Runtime.Metrics;
 using GrainKv.Storage;
@@ -44,7 +45,7 @@ public static partial class SiloHost
         ConfigureLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ConfigureForGrpc(options.ListenClientUrls);
+            kestrel.ConfigureForGrpc(options.ListenClientUrls.Concat(options.ListenPeerUrls));
             foreach (var url in options.ListenMetricsUrls)
             {
                 kestrel.Listen(System.Net.IPAddress.Parse(url.Host), url.Port, listen => listen.Protocols = HttpProtocols.Http1);
@@ -57,6 +58,9 @@ public static partial class SiloHost
         var services = builder.Services;
         services.AddGrainRuntime(runtime => runtime.AddGrainsFromAssembly(typeof(ReplicaGrain).Assembly));
         services.AddSingleton(identity);
+        var silos = ReplicaPlacement.SilosOf(identity);
+        services.AddSingleton<ReplicaPlacement>();
+        services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
         services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions
         {
@@ -69,6 +73,7 @@ public static partial class SiloHost
             storeLoggers.CreateLogger<SqliteRaftLogStore>(), ct);
         services.AddSingleton<IRaftLogStore>(store);
         services.AddSingleton<ReplicaDriver>();
+        services.AddSingleton<IRaftMessageSink>(sp => sp.GetRequiredService<ReplicaDriver>());
         services.AddHostedService(sp => sp.GetRequiredService<ReplicaDriver>());
         services.AddHostedService<ShardActivator>();
         if (AutoCompactionPolicy.Create(options.AutoCompactionMode, options.AutoCompactionRetention) is { } policy)
@@ -85,6 +90,11 @@ public static partial class SiloHost
         LogStarting(log, GrainKvVersion, options.Name, identity.MemberId, options.DataDir,
             string.Join(',', options.ListenClientUrls), string.Join(',', options.ListenMetricsUrls));
 
+        // Peer URLs carry silo-to-silo traffic (Raft messages, remote grain calls); client URLs the etcd API.
+        var peerPorts = options.ListenPeerUrls.Select(u => u.Port).ToHashSet();
+        var siloRegistry = new GrpcServiceRegistry();
+        SiloServices.Register(siloRegistry, app.Services);
+        app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseGrpcServices(siloRegistry));
         app.UseGrpcServices(EtcdGateway.CreateRegistry(app.Services), EtcdGateway.ServerOptions(gatewayOptions));
         var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
         app.MapGet("/metrics", () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4"));

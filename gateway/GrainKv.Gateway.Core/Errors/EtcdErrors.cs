@@ -40,6 +40,7 @@ public static class EtcdErrors
     {
         RpcException rpc => (rpc.StatusCode, rpc.Message),
         TimeoutException => ToStatus(ShardError.Timeout),
+        Runtime.Cluster.SiloUnreachableException => ToStatus(ShardError.NoLeader),
         OperationCanceledException => (StatusCode.Canceled, "context canceled"),
         ObjectDisposedException => ToStatus(ShardError.Stopped),
         IOException or System.Data.Common.DbException => (StatusCode.Unavailable, "etcdserver: " + exception.Message),

@@ -44,6 +44,9 @@ public sealed class ShardClient
 
     public Task<ShardStatus> StatusAsync(ulong shardId) => _grains.GetGrain<IRaftGroupGrain>((long)shardId).GetStatus();
 
+    public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) =>
+        _grains.GetGrain<IRaftGroupGrain>((long)shardId).TransferLeadership(targetId);
+
     private async Task<ShardReply> CallAsync(Task<ShardReply> call, CancellationToken ct)
     {
         ShardReply reply;

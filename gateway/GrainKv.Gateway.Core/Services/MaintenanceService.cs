@@ -2,7 +2,9 @@ using Etcdserverpb;
 using GrainKv.Gateway.Routing;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
+using GrainKv.Gateway.Errors;
 using GrainKv.Runtime.Grpc;
+using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Services;
 
@@ -15,13 +17,17 @@ public sealed class MaintenanceService
     /// </summary>
     public const string EtcdApiVersion = "3.4.0";
 
+    private static readonly TimeSpan LeaderTransferPoll = TimeSpan.FromMilliseconds(20);
+
     private readonly ShardClient _shards;
     private readonly ClusterIdentity _identity;
     private readonly IDatabaseSize _databaseSize;
+    private readonly TimeSpan _leaderTransferTimeout;
 
-    public MaintenanceService(ShardClient shards, ClusterIdentity identity, IDatabaseSize databaseSize)
+    public MaintenanceService(ShardClient shards, ClusterIdentity identity, IDatabaseSize databaseSize, GatewayOptions options)
     {
         _shards = shards;
+        _leaderTransferTimeout = options.RequestTimeout;
         _identity = identity;
         _databaseSize = databaseSize;
     }
@@ -48,5 +54,36 @@ public sealed class MaintenanceService
         };
         if (status.LeaderId == 0) response.Errors.Add("etcdserver: no leader");
         return response;
+    }
+
+    /// <summary>This member's hash of its key history up to a revision, for comparing replicas (etcdctl endpoint hashkv).</summary>
+    public async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
+    {
+        var read = new ShardRead { Serializable = true, HashKv = request };
+        return (await _shards.ReadAsync(_shards.Map.Ranges[0].ShardId, read, context.CancellationToken)).HashKv;
+    }
+
+    /// <summary>
+    /// etcdctl move-leader: the request must reach the leader, which hands leadership to the
+    /// target and answers once the target leads, as etcd does.
+    /// </summary>
+    public async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
+    {
+        var shard = _shards.Map.Ranges[0].ShardId;
+        var status = await _shards.StatusAsync(shard);
+        if (status.LeaderId != _identity.MemberId) EtcdErrors.Throw(ShardError.NotLeader);
+        var reply = await _shards.TransferLeadershipAsync(shard, request.TargetID);
+        if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
+        var deadline = DateTime.UtcNow + _leaderTransferTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            status = await _shards.StatusAsync(shard);
+            if (status.LeaderId == request.TargetID)
+            {
+                return new MoveLeaderResponse { Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = _identity.MemberId, Revision = status.Revision, RaftTerm = status.Term } };
+            }
+            await Task.Delay(LeaderTransferPoll, context.CancellationToken);
+        }
+        throw new RpcException(StatusCode.Unknown, "etcdserver: request timed out, leader transfer took too long");
     }
 }

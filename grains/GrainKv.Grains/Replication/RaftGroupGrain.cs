@@ -1,6 +1,7 @@
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
+using GrainKv.Runtime.Cluster;
 using GrainKv.Shard;
 
 namespace GrainKv.Grains.Replication;
@@ -15,7 +16,7 @@ namespace GrainKv.Grains.Replication;
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
 {
     /// <summary>How long to look for a leader before answering "no leader" (etcd's clients retry that).</summary>
-    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LeaderPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly ClusterIdentity _identity;
@@ -60,8 +61,15 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
             if (_leaderId == 0) _leaderId = (await Nearest.GetStatus()).LeaderId;
             if (_leaderId != 0)
             {
-                var reply = await call(Replica(_leaderId));
-                if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader)) return reply;
+                try
+                {
+                    var reply = await call(Replica(_leaderId));
+                    if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader)) return reply;
+                }
+                catch (SiloUnreachableException)
+                {
+                    // The leader's silo is gone; the survivors elect another and a status names it.
+                }
                 _leaderId = 0;
             }
             if (DateTime.UtcNow >= deadline) return new ShardReply { Error = ShardError.NoLeader };

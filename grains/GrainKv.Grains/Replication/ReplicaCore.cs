@@ -20,7 +20,13 @@ public sealed class ReplicaCore
     private readonly RaftNode _node;
     private readonly ShardStateMachine _stateMachine;
     private readonly ClusterIdentity _identity;
-    private readonly Dictionary<ulong, TaskCompletionSource<ShardReply>> _proposals = [];
+    /// <summary>
+    /// Waiters by proposal id, with the term the proposal was appended in. Ids are this instance's
+    /// own counter, so another leader's entry (or one this replica proposed before a restart) can
+    /// carry the same id; only the leader of a term appends entries of that term, so id and term
+    /// together name this instance's proposal.
+    /// </summary>
+    private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term)> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
     private readonly List<(ulong Index, PendingRead Read)> _readsAwaitingApply = [];
     private ulong _nextRequestId;
@@ -52,7 +58,7 @@ public sealed class ReplicaCore
             command.ProposalId = ++_nextRequestId;
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
-            _proposals[command.ProposalId] = waiter;
+            _proposals[command.ProposalId] = (waiter, _node.Term);
         }
         return waiter.Task;
     }
@@ -143,10 +149,11 @@ public sealed class ReplicaCore
                 if (entry.Type != EntryType.EntryNormal || entry.Data.IsEmpty) continue;
                 var command = ShardCommand.Parser.ParseFrom(entry.Data);
                 var reply = _stateMachine.Apply(command);
-                if (_proposals.Remove(command.ProposalId, out var waiter))
+                if (_proposals.TryGetValue(command.ProposalId, out var proposal) && proposal.Term == entry.Term)
                 {
+                    _proposals.Remove(command.ProposalId);
                     ResponseHeaders.Stamp(reply, _identity, term);
-                    answers.Add((waiter, reply));
+                    answers.Add((proposal.Waiter, reply));
                 }
             }
             foreach (var state in ready.ReadStates)
@@ -205,7 +212,7 @@ public sealed class ReplicaCore
         List<TaskCompletionSource<ShardReply>> waiters;
         lock (_gate)
         {
-            waiters = [.. _proposals.Values, .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _readsAwaitingApply.Select(r => r.Read.Waiter)];
+            waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _readsAwaitingApply.Select(r => r.Read.Waiter)];
             _proposals.Clear();
             _readsAwaitingIndex.Clear();
             _readsAwaitingApply.Clear();

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using GrainKv.Grains.Cluster;
 using GrainKv.Raft;
+using GrainKv.Runtime.Cluster;
 using GrainKv.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,7 @@ namespace GrainKv.Grains.Replication;
 /// arrive while a transaction is in flight wait in the nodes' unstable logs and go out together
 /// in the next one: that is the proposal batching.
 /// </summary>
-public sealed partial class ReplicaDriver : BackgroundService
+public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
 {
     private static readonly Meter Meter = new("GrainKv.Replication");
     private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", description: "Raft entries persisted per storage transaction.");
@@ -30,12 +32,17 @@ public sealed partial class ReplicaDriver : BackgroundService
     private readonly Dictionary<ReplicaKey, HardState> _unsyncedHardStates = [];
     private readonly Channel<bool> _wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly IRaftLogStore _store;
+    private readonly IRaftTransport _transport;
+    private readonly ReplicaPlacement _placement;
     private readonly TimeSpan _tickInterval;
     private readonly ILogger<ReplicaDriver> _log;
 
-    public ReplicaDriver(IRaftLogStore store, ReplicationOptions options, ILogger<ReplicaDriver> log)
+    public ReplicaDriver(IRaftLogStore store, IRaftTransport transport, ReplicaPlacement placement,
+        ReplicationOptions options, ILogger<ReplicaDriver> log)
     {
         _store = store;
+        _transport = transport;
+        _placement = placement;
         _tickInterval = TimeSpan.FromMilliseconds(options.TickIntervalMs);
         _log = log;
     }
@@ -154,14 +161,31 @@ public sealed partial class ReplicaDriver : BackgroundService
         }
     }
 
-    /// <summary>Raft messages to replicas on this silo; peers on other silos come with multi-silo messaging.</summary>
+    /// <summary>A Raft message from a peer silo: step the addressed replica if it lives here.</summary>
+    public void Deliver(ulong groupId, Message message)
+    {
+        if (!_replicas.TryGetValue(new ReplicaKey(groupId, message.To), out var replica)) return;
+        replica.Step(message);
+        WakeUp();
+    }
+
+    /// <summary>Raft messages to their replicas: stepped here if local, else sent to the replica's silo.</summary>
     private void Deliver(ulong shardId, IReadOnlyList<Message> messages)
     {
+        var local = false;
         foreach (var message in messages)
         {
-            if (_replicas.TryGetValue(new ReplicaKey(shardId, message.To), out var peer)) peer.Step(message);
+            if (_replicas.TryGetValue(new ReplicaKey(shardId, message.To), out var peer))
+            {
+                peer.Step(message);
+                local = true;
+            }
+            else if (_placement.SiloOf(message.To) is { } silo)
+            {
+                _transport.Send(silo, shardId, message);
+            }
         }
-        if (messages.Count > 0) WakeUp();
+        if (local) WakeUp();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Persisting a Raft batch failed; its requests are not acknowledged")]

@@ -23,6 +23,9 @@ internal abstract class GrainCall : GrainWorkItem
 
     public override bool IsActivity => true;
 
+    /// <summary>Completes the call with the result another silo sent back.</summary>
+    public abstract void Complete(object? result);
+
     /// <summary>A call whose activation went away runs on the next activation of its grain.</summary>
     public override void OnActivationGone(GrainCatalog catalog) => catalog.Dispatch(this);
 }
@@ -56,4 +59,6 @@ internal sealed class GrainCall<TResult> : GrainCall
     }
 
     public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    public override void Complete(object? result) => _completion.TrySetResult((TResult)result!);
 }

@@ -10,6 +10,7 @@ namespace GrainKv.Runtime;
 internal sealed class GrainInterface
 {
     private readonly Dictionary<MethodInfo, GrainMethod> _methods;
+    private readonly GrainMethod[] _methodsById;
 
     public GrainInterface(Type type, GrainClass grainClass)
     {
@@ -21,9 +22,11 @@ internal sealed class GrainInterface
             .OrderBy(Signature, StringComparer.Ordinal)
             .ToArray();
         _methods = new Dictionary<MethodInfo, GrainMethod>(methods.Length);
+        _methodsById = new GrainMethod[methods.Length];
         for (var methodId = 0; methodId < methods.Length; methodId++)
         {
-            _methods.Add(methods[methodId], GrainMethod.Create(this, methods[methodId], methodId));
+            _methodsById[methodId] = GrainMethod.Create(this, methods[methodId], methodId);
+            _methods.Add(methods[methodId], _methodsById[methodId]);
         }
     }
 
@@ -35,6 +38,11 @@ internal sealed class GrainInterface
         _methods.TryGetValue(method, out var grainMethod)
             ? grainMethod
             : throw new InvalidOperationException($"{method} is not a method of grain interface {Type}.");
+
+    public GrainMethod GetMethod(int methodId) =>
+        (uint)methodId < (uint)_methodsById.Length
+            ? _methodsById[methodId]
+            : throw new InvalidOperationException($"Grain interface {Type} has no method {methodId}.");
 
     public static bool IsGrainInterface(Type type) =>
         type.IsInterface

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using GrainKv.Runtime.Cluster;
 
 namespace GrainKv.Runtime;
 
@@ -9,11 +10,17 @@ namespace GrainKv.Runtime;
 /// </summary>
 internal abstract class GrainMethod
 {
-    protected GrainMethod(GrainInterface grainInterface, MethodInfo method, int methodId, GrainMethodReturn returns)
+    private readonly MethodInfo _method;
+    private GrainMethodCodec? _codec;
+
+    protected GrainMethod(GrainInterface grainInterface, MethodInfo method, int methodId, GrainMethodReturn returns, Type resultType)
     {
+        _method = method;
         Interface = grainInterface;
         MethodId = methodId;
         Returns = returns;
+        ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
+        ResultType = resultType;
         Interleaves = grainInterface.Class.IsReentrant || method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
     }
 
@@ -24,11 +31,24 @@ internal abstract class GrainMethod
 
     public GrainMethodReturn Returns { get; }
 
+    public IReadOnlyList<Type> ParameterTypes { get; }
+
+    /// <summary>What a call completes with: the T of Task&lt;T&gt; or ValueTask&lt;T&gt;, else <see cref="VoidResult"/>.</summary>
+    public Type ResultType { get; }
+
+    /// <summary>How calls of it travel to another silo, made on the first such call; throws <see cref="NotSupportedException"/> if they cannot.</summary>
+    public GrainMethodCodec Codec => _codec ??= GrainMethodCodec.Create(this);
+
     /// <summary>Calls of it may run while other calls on the activation wait at an await.</summary>
     public bool Interleaves { get; }
 
     /// <summary>Sends a call of this method to <paramref name="target"/>; returns what the interface method declares.</summary>
     public abstract object Call(GrainCallRouter router, GrainId target, object?[] arguments);
+
+    /// <summary>Runs a call that another silo sent here on this silo's activation of <paramref name="target"/>.</summary>
+    public abstract Task<object?> CallHere(GrainCatalog catalog, GrainId target, object?[] arguments);
+
+    public override string ToString() => $"{Interface.Type.FullName}.{_method.Name}";
 
     public static GrainMethod Create(GrainInterface grainInterface, MethodInfo method, int methodId)
     {
@@ -80,7 +100,7 @@ internal sealed class GrainMethod<TResult> : GrainMethod
 
     public GrainMethod(GrainInterface grainInterface, MethodInfo method, int methodId, GrainMethodReturn returns,
         Func<object, object?[], ValueTask<TResult>> invoke)
-        : base(grainInterface, method, methodId, returns)
+        : base(grainInterface, method, methodId, returns, typeof(TResult))
     {
         _invoke = invoke;
     }
@@ -98,5 +118,12 @@ internal sealed class GrainMethod<TResult> : GrainMethod
             GrainMethodReturn.ValueTaskOfResult => new ValueTask<TResult>(call.Completion),
             _ => call.Completion,
         };
+    }
+
+    public override async Task<object?> CallHere(GrainCatalog catalog, GrainId target, object?[] arguments)
+    {
+        var call = new GrainCall<TResult>(target, this, arguments);
+        catalog.Dispatch(call);
+        return await call.Completion.ConfigureAwait(false);
     }
 }

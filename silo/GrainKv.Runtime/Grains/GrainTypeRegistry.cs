@@ -4,6 +4,7 @@ namespace GrainKv.Runtime;
 internal sealed class GrainTypeRegistry
 {
     private readonly Dictionary<Type, GrainInterface> _interfaces = [];
+    private readonly Dictionary<string, GrainInterface> _interfacesByName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, GrainClass> _classesByType = [];
     private readonly Dictionary<string, GrainClass> _classesByGrainType = new(StringComparer.Ordinal);
 
@@ -22,7 +23,9 @@ internal sealed class GrainTypeRegistry
                 throw new ArgumentException(
                     $"Grain interface {interfaceType} is served by both {existing.Class.Type} and {classType}.", nameof(registrations));
             }
-            _interfaces.Add(interfaceType, new GrainInterface(interfaceType, grainClass));
+            var grainInterface = new GrainInterface(interfaceType, grainClass);
+            _interfaces.Add(interfaceType, grainInterface);
+            _interfacesByName.Add(interfaceType.FullName!, grainInterface);
         }
     }
 
@@ -30,6 +33,12 @@ internal sealed class GrainTypeRegistry
         _interfaces.TryGetValue(interfaceType, out var grainInterface)
             ? grainInterface
             : throw new InvalidOperationException($"No grain class serves {interfaceType}; register one with GrainRuntimeOptions.AddGrain.");
+
+    /// <summary>The interface with full type name <paramref name="interfaceName"/>: how a call from another silo names it.</summary>
+    public GrainInterface GetInterface(string interfaceName) =>
+        _interfacesByName.TryGetValue(interfaceName, out var grainInterface)
+            ? grainInterface
+            : throw new InvalidOperationException($"No grain class serves grain interface '{interfaceName}' on this silo.");
 
     public GrainClass GetClass(string grainType) =>
         _classesByGrainType.TryGetValue(grainType, out var grainClass)

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using GrainKv.Testing.Raft;
 
 namespace GrainKv.Raft.Tests.Harness;
 

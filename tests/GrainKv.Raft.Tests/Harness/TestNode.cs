@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using GrainKv.Testing.Raft;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GrainKv.Raft.Tests.Harness;
@@ -7,7 +8,7 @@ namespace GrainKv.Raft.Tests.Harness;
 /// A <see cref="RaftNode"/> with the shell a replica would give it: durable storage, a state machine
 /// that records the applied entries, and ready handling in the order <see cref="RaftReady"/> asks for.
 /// </summary>
-public sealed class TestNode
+public sealed class TestNode : IRaftReplicaView
 {
     private readonly List<Entry> _applied = [];
 
@@ -24,6 +25,8 @@ public sealed class TestNode
     public RaftNode Node { get; }
 
     public MemoryRaftStorage Storage { get; }
+
+    public IReadOnlyList<Entry> StoredEntries => Storage.Entries;
 
     public ulong Id => Config.Id;
 

@@ -1,0 +1,175 @@
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using GrainKv.Raft;
+using GrainKv.Runtime.Grpc;
+using GrainKv.Silo.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Runtime.Cluster;
+
+/// <summary>
+/// This silo's link to one peer silo: one HTTP/2 connection that carries grain calls and one long-lived
+/// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>;
+/// when the stream breaks it drops what is queued, refuses sends for a backoff delay, and reconnects.
+/// </summary>
+internal sealed partial class PeerConnection : IDisposable
+{
+    private readonly Channel<RaftEnvelope> _queue;
+    private readonly SiloClusterOptions _options;
+    private readonly SiloMessagingMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly KeyValuePair<string, object?> _peerTag;
+    private readonly CancellationTokenSource _stopping = new();
+    private TimeSpan _reconnectDelay;
+    private volatile bool _unreachable;
+
+    public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log)
+    {
+        Peer = peer;
+        _options = options;
+        _metrics = metrics;
+        _log = log;
+        _peerTag = new("peer", peer.Name);
+        _reconnectDelay = options.ReconnectDelayMin;
+        _queue = Channel.CreateBounded<RaftEnvelope>(new BoundedChannelOptions(options.PeerQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        Client = new GrpcClient(peer.Url, connections: 1);
+        _ = Task.Run(() => PumpAsync(_stopping.Token));
+    }
+
+    public SiloMember Peer { get; }
+
+    /// <summary>The client of the peer's one connection, shared by the Raft stream and grain calls.</summary>
+    public GrpcClient Client { get; }
+
+    public void Send(ulong groupId, Message message)
+    {
+        if (_unreachable)
+        {
+            CountDropped(1, RaftDropReason.PeerUnreachable);
+        }
+        else if (!_queue.Writer.TryWrite(new RaftEnvelope { GroupId = groupId, Message = message }))
+        {
+            CountDropped(1, RaftDropReason.QueueFull);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _queue.Writer.TryComplete();
+        Client.Dispose();
+    }
+
+    private async Task PumpAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                // Connect only once there is something to send, so an idle peer costs no connection attempts.
+                if (!await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false)) return;
+                await StreamAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                _metrics.StreamBreaks.Add(1, _peerTag);
+                LogStreamFailed(Peer.Name, _reconnectDelay.TotalMilliseconds, error);
+            }
+
+            _unreachable = true;
+            var dropped = 0;
+            while (_queue.Reader.TryRead(out _)) dropped++;
+            CountDropped(dropped, RaftDropReason.PeerUnreachable);
+            try
+            {
+                await Task.Delay(_reconnectDelay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            _reconnectDelay = TimeSpan.FromTicks(Math.Min(_reconnectDelay.Ticks * 2, _options.ReconnectDelayMax.Ticks));
+            _unreachable = false;
+        }
+    }
+
+    /// <summary>Writes batches until the stream breaks (throws) or the peer ends it.</summary>
+    private async Task StreamAsync(CancellationToken stopping)
+    {
+        using var call = Client.Duplex<RaftBatch, Empty>(SiloServices.RaftPath, Empty.Parser, ct: stopping);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var responses = WatchForEndAsync(call, ended);
+        var connected = false;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ended.Token).ConfigureAwait(false))
+            {
+                var batch = TakeBatch();
+                await call.WriteAsync(batch, ended.Token).ConfigureAwait(false);
+                _metrics.MessagesSent.Add(batch.Envelopes.Count, _peerTag);
+                _metrics.BatchMessages.Record(batch.Envelopes.Count, _peerTag);
+                if (!connected)
+                {
+                    connected = true;
+                    _reconnectDelay = _options.ReconnectDelayMin;
+                    LogStreamOpen(Peer.Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            throw new IOException($"The Raft stream to silo {Peer.Name} ended.", await responses.ConfigureAwait(false));
+        }
+        finally
+        {
+            // Stops the watcher before the call and the token source it uses are disposed.
+            ended.Cancel();
+            await responses.ConfigureAwait(false);
+        }
+    }
+
+    private RaftBatch TakeBatch()
+    {
+        var batch = new RaftBatch();
+        var bytes = 0;
+        while (bytes < _options.RaftBatchBytesMax && _queue.Reader.TryRead(out var envelope))
+        {
+            batch.Envelopes.Add(envelope);
+            bytes += envelope.CalculateSize();
+        }
+        return batch;
+    }
+
+    /// <summary>The peer sends nothing on the stream: its end, or a failure, is the news. Returns the failure.</summary>
+    private static async Task<Exception?> WatchForEndAsync(DuplexCall<RaftBatch, Empty> call, CancellationTokenSource ended)
+    {
+        try
+        {
+            await foreach (var _ in call.ReadAllAsync(ended.Token).ConfigureAwait(false))
+            {
+            }
+            return null;
+        }
+        catch (Exception error)
+        {
+            return error;
+        }
+        finally
+        {
+            ended.Cancel();
+        }
+    }
+
+    private void CountDropped(int count, string reason)
+    {
+        if (count > 0) _metrics.MessagesDropped.Add(count, _peerTag, new KeyValuePair<string, object?>("reason", reason));
+    }
+}
