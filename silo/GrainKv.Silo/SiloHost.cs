@@ -94,7 +94,9 @@ public static partial class SiloHost
         var peerPorts = options.ListenPeerUrls.Select(u => u.Port).ToHashSet();
         var siloRegistry = new GrpcServiceRegistry();
         SiloServices.Register(siloRegistry, app.Services);
-        app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseGrpcServices(siloRegistry));
+        // A Raft InstallSnapshot carries a whole shard's state in one message.
+        var siloServerOptions = new GrpcServerOptions { MaxReceiveMessageBytes = int.MaxValue };
+        app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseGrpcServices(siloRegistry, siloServerOptions));
         app.UseGrpcServices(EtcdGateway.CreateRegistry(app.Services), EtcdGateway.ServerOptions(gatewayOptions));
         var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
         app.MapGet("/metrics", () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4"));
