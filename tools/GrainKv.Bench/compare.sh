@@ -65,8 +65,11 @@ compare() {
 
   # Range scenarios read the key the default key options name ("00000000"); make sure it holds a value on both.
   if [[ $args == range* ]]; then
-    "$BENCH" put --endpoints "$etcd_endpoint" --total 1 --json >/dev/null
-    "$BENCH" put --endpoints "$grainkv_endpoint" --total 1 --json >/dev/null
+    local endpoint
+    for endpoint in "$etcd_endpoint" "$grainkv_endpoint"; do
+      # One connection per endpoint of a cluster list.
+      "$BENCH" put --endpoints "$endpoint" --conns "$(tr ',' '\n' <<<"$endpoint" | wc -l)" --total 1 --json >/dev/null
+    done
   fi
 
   local etcd_results=() grainkv_results=()

@@ -18,7 +18,7 @@ public static class LinearizabilityChecker
         var relevant = operations.Where(o => !(o.Kind == OperationKind.Get && o.OutcomeUnknown));
         foreach (var keyHistory in relevant.GroupBy(o => o.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var result = new KeyHistorySearch(keyHistory.Key, WithoutUnobservableWrites([.. keyHistory])).Run(ref stepBudget);
+            var result = new KeyHistorySearch(keyHistory.Key, [.. keyHistory]).Run(ref stepBudget);
             if (!result.IsLinearizable) return result;
         }
         return LinearizabilityResult.Linearizable(operations.Count);
@@ -29,27 +29,6 @@ public static class LinearizabilityChecker
     {
         var result = Check(history, stepBudget);
         if (!result.IsLinearizable) throw new NotLinearizableException(context.Length == 0 ? result.ToString() : $"{context}: {result}", result);
-    }
-
-    /// <summary>
-    /// Drops writes of unknown outcome that no call could have observed, which would otherwise make
-    /// the search try every subset of them. Values are unique per write in our histories, so a write
-    /// whose value no completed get returned and no cas expected, made before no failed cas
-    /// returned, changes nothing a completed call saw: if the history with it is linearizable, the
-    /// same order without it is too (only calls of unknown outcome could fall in the window it
-    /// leaves), and the converse holds by placing it last.
-    /// </summary>
-    private static List<Operation> WithoutUnobservableWrites(List<Operation> keyHistory)
-    {
-        var observed = keyHistory.Where(o => o.Kind == OperationKind.Get && !o.OutcomeUnknown).Select(o => o.ReadValue)
-            .Concat(keyHistory.Where(o => o.Kind == OperationKind.Cas).Select(o => o.Expected))
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-        var lastFailedCasReturn = keyHistory.Where(o => o is { Kind: OperationKind.Cas, OutcomeUnknown: false, Succeeded: false })
-            .Select(o => o.ReturnTime)
-            .DefaultIfEmpty(long.MinValue)
-            .Max();
-        return keyHistory.Where(o => !(o.OutcomeUnknown && o.Kind != OperationKind.Get && !observed.Contains(o.Value!) && o.CallTime >= lastFailedCasReturn)).ToList();
     }
 
     private static void Validate(Operation operation)
