@@ -2,7 +2,6 @@ using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Shard;
-using GrainKv.Mvcc;
 using GrainKv.Raft;
 using GrainKv.Storage;
 using GrainKv.Testing.Raft;
@@ -45,21 +44,13 @@ public sealed class SimulatedReplica : IRaftReplicaView
         var generation = Await(store.ClaimGenerationAsync(ShardId, CancellationToken.None));
         var stored = Await(store.LoadAsync(ShardId, CancellationToken.None));
         _storedEntries = stored.Entries;
-        var mvcc = new MvccStore();
-        if (stored.Snapshot is { } snapshot)
-        {
-            using var data = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
-            mvcc = MvccStore.Restore(data);
-            _appliedIndex = snapshot.Metadata.Index;
-        }
-        var durable = new RaftDurableState(stored.HardState, stored.ConfState, stored.Snapshot?.Metadata, stored.Entries)
-        {
-            SnapshotWithData = stored.Snapshot,
-        };
-        Node = new RaftNode(config, durable, new SeededRandomSource(random.NextUInt64()), NullLogger.Instance);
-        StateMachine = new ShardStateMachine(mvcc);
-        var identity = new ClusterIdentity(1, id, $"sim-{id}", [], [], []);
-        Core = new ReplicaCore(new ReplicaKey(ShardId, id), generation, Node, StateMachine, identity, _appliedIndex, snapshotCount);
+        var recovered = RecoveredReplica.From(new ReplicaKey(ShardId, id), generation, stored, config,
+            new SeededRandomSource(random.NextUInt64()), NullLogger.Instance,
+            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), snapshotCount);
+        _appliedIndex = stored.Snapshot?.Metadata.Index ?? 0;
+        Node = recovered.Node;
+        StateMachine = recovered.StateMachine;
+        Core = recovered.Core;
     }
 
     public ulong Id { get; }

@@ -1,7 +1,5 @@
 using GrainKv.Grains.Cluster;
-using GrainKv.Grains.Shard;
 using GrainKv.Grains.Sharding;
-using GrainKv.Mvcc;
 using GrainKv.Raft;
 using GrainKv.Runtime;
 using GrainKv.Shard;
@@ -48,15 +46,6 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         var generation = await _store.ClaimGenerationAsync(key.ShardId, cancellationToken);
         var stored = await _store.LoadAsync(key.ShardId, cancellationToken);
 
-        var store = new MvccStore();
-        ulong appliedIndex = 0;
-        if (stored.Snapshot is { } snapshot)
-        {
-            using var data = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
-            store = MvccStore.Restore(data);
-            appliedIndex = snapshot.Metadata.Index;
-        }
-
         var config = new RaftConfig
         {
             Id = key.ReplicaId,
@@ -66,14 +55,11 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
             CheckQuorum = true,
             InitialVoters = _map[key.ShardId].Replicas,
         };
-        var durable = new RaftDurableState(stored.HardState, stored.ConfState, stored.Snapshot?.Metadata, stored.Entries)
-        {
-            SnapshotWithData = stored.Snapshot,
-        };
-        var node = new RaftNode(config, durable, new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>());
-        var conf = node.Status.ConfState;
-
-        _core = new ReplicaCore(key, generation, node, new ShardStateMachine(store), _identity, appliedIndex, _options.SnapshotCount);
+        var recovered = RecoveredReplica.From(key, generation, stored, config,
+            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>(),
+            _identity, _options.SnapshotCount);
+        var conf = recovered.Node.Status.ConfState;
+        _core = recovered.Core;
         _driver.Register(_core);
         if (conf.Voters.Count == 1 && conf.Voters[0] == key.ReplicaId)
         {
