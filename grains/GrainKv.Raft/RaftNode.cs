@@ -68,6 +68,9 @@ public sealed partial class RaftNode
 
     public ulong LeaderId { get; private set; }
 
+    /// <summary>The index of the last entry in the log; right after a successful <see cref="Propose"/>, the proposal's.</summary>
+    public ulong LastIndex => _raftLog.LastIndex;
+
     public RaftStatus Status => new(Id, Term, Role, LeaderId, _raftLog.Commit, _appliedIndex, _raftLog.LastIndex, _membership.ToConfState());
 
     /// <summary>The term of the entry at <paramref name="index"/>, which must still be in the log or be the snapshot point.</summary>

@@ -21,10 +21,9 @@ public sealed class ReplicaCore
     private readonly ShardStateMachine _stateMachine;
     private readonly ClusterIdentity _identity;
     /// <summary>
-    /// Waiters by proposal id, with the term the proposal was appended in. Ids are this instance's
-    /// own counter, so another leader's entry (or one this replica proposed before a restart) can
-    /// carry the same id; only the leader of a term appends entries of that term, so id and term
-    /// together name this instance's proposal.
+    /// Waiters by the log index their proposal was appended at, with its term. Only the leader of a
+    /// term appends entries of that term, so when the entry committed at that index has the same
+    /// term it is this proposal; any other term means the proposal was overwritten and never applied.
     /// </summary>
     private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term)> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
@@ -55,10 +54,9 @@ public sealed class ReplicaCore
         var waiter = NewWaiter();
         lock (_gate)
         {
-            command.ProposalId = ++_nextRequestId;
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
-            _proposals[command.ProposalId] = (waiter, _node.Term);
+            _proposals[_node.LastIndex] = (waiter, _node.Term);
         }
         return waiter.Task;
     }
@@ -140,20 +138,29 @@ public sealed class ReplicaCore
                 _stateMachine.RestoreSnapshot(source);
                 _appliedIndex = snapshot.Metadata.Index;
                 _snapshotIndex = _appliedIndex;
+                // Whether a proposal inside the snapshot was applied cannot be told: its outcome is unknown, as after a timeout.
+                foreach (var index in _proposals.Keys.Where(i => i <= _appliedIndex).ToArray())
+                {
+                    _proposals.Remove(index, out var unknown);
+                    answers.Add((unknown.Waiter, new ShardReply { Error = ShardError.Timeout }));
+                }
             }
-            var term = _node.Status.Term;
             foreach (var entry in ready.CommittedEntries)
             {
                 if (entry.Index <= _appliedIndex) continue;
                 _appliedIndex = entry.Index;
-                if (entry.Type != EntryType.EntryNormal || entry.Data.IsEmpty) continue;
-                var command = ShardCommand.Parser.ParseFrom(entry.Data);
-                var reply = _stateMachine.Apply(command);
-                if (_proposals.TryGetValue(command.ProposalId, out var proposal) && proposal.Term == entry.Term)
+                var applied = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
+                    ? _stateMachine.Apply(ShardCommand.Parser.ParseFrom(entry.Data))
+                    : null;
+                if (!_proposals.Remove(entry.Index, out var proposal)) continue;
+                if (proposal.Term == entry.Term && applied is not null)
                 {
-                    _proposals.Remove(command.ProposalId);
-                    ResponseHeaders.Stamp(reply, _identity, term);
-                    answers.Add((proposal.Waiter, reply));
+                    ResponseHeaders.Stamp(applied, _identity, _node.Term);
+                    answers.Add((proposal.Waiter, applied));
+                }
+                else
+                {
+                    answers.Add((proposal.Waiter, new ShardReply { Error = ShardError.LeaderChanged }));
                 }
             }
             foreach (var state in ready.ReadStates)
@@ -223,7 +230,7 @@ public sealed class ReplicaCore
     private ShardReply Serve(ShardRead read)
     {
         var reply = _stateMachine.Read(read);
-        ResponseHeaders.Stamp(reply, _identity, _node.Status.Term);
+        ResponseHeaders.Stamp(reply, _identity, _node.Term);
         return reply;
     }
 
