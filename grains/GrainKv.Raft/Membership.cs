@@ -61,8 +61,12 @@ internal sealed class Membership
     public ulong QuorumIndex(Func<ulong, ulong> acknowledgedIndex)
     {
         if (_voters.Count == 0) return 0;
-        var indexes = _voters.Select(acknowledgedIndex).OrderByDescending(i => i).ToArray();
-        return indexes[Quorum - 1];
+        // Runs on every commit check: sort on the stack rather than through LINQ (RaftProposeBenchmarks).
+        Span<ulong> indexes = _voters.Count <= 32 ? stackalloc ulong[_voters.Count] : new ulong[_voters.Count];
+        var next = 0;
+        foreach (var voter in _voters) indexes[next++] = acknowledgedIndex(voter);
+        indexes.Sort();
+        return indexes[indexes.Length - Quorum];
     }
 
     public bool HasQuorum(Func<ulong, bool> granted) => _voters.Count(granted) >= Quorum;
