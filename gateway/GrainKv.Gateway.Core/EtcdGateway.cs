@@ -19,6 +19,7 @@ public static class EtcdGateway
         services.AddSingleton<MaintenanceService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<HealthService>();
+        services.AddSingleton<LeaseService>();
         return services;
     }
 
@@ -35,6 +36,13 @@ public static class EtcdGateway
         registry.AddUnary<DeleteRangeRequest, DeleteRangeResponse>("/etcdserverpb.KV/DeleteRange", DeleteRangeRequest.Parser, kv.DeleteRange);
         registry.AddUnary<TxnRequest, TxnResponse>("/etcdserverpb.KV/Txn", TxnRequest.Parser, kv.Txn);
         registry.AddUnary<CompactionRequest, CompactionResponse>("/etcdserverpb.KV/Compact", CompactionRequest.Parser, kv.Compact);
+
+        var lease = services.GetRequiredService<LeaseService>();
+        registry.AddUnary<LeaseGrantRequest, LeaseGrantResponse>("/etcdserverpb.Lease/LeaseGrant", LeaseGrantRequest.Parser, lease.LeaseGrant);
+        registry.AddUnary<LeaseRevokeRequest, LeaseRevokeResponse>("/etcdserverpb.Lease/LeaseRevoke", LeaseRevokeRequest.Parser, lease.LeaseRevoke);
+        registry.AddUnary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>("/etcdserverpb.Lease/LeaseTimeToLive", LeaseTimeToLiveRequest.Parser, lease.LeaseTimeToLive);
+        registry.AddUnary<LeaseLeasesRequest, LeaseLeasesResponse>("/etcdserverpb.Lease/LeaseLeases", LeaseLeasesRequest.Parser, lease.LeaseLeases);
+        registry.AddDuplexStreaming<LeaseKeepAliveRequest, LeaseKeepAliveResponse>("/etcdserverpb.Lease/LeaseKeepAlive", LeaseKeepAliveRequest.Parser, lease.LeaseKeepAlive);
 
         var maintenance = services.GetRequiredService<MaintenanceService>();
         registry.AddUnary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, maintenance.Status);

@@ -46,7 +46,7 @@ public sealed class SimulatedReplica : IRaftReplicaView
         _storedEntries = stored.Entries;
         var recovered = RecoveredReplica.From(new ReplicaKey(ShardId, id), generation, stored, config,
             new SeededRandomSource(random.NextUInt64()), NullLogger.Instance,
-            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), snapshotCount);
+            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), new ReplicaTiming(() => clock.NowMs, 1000, snapshotCount));
         _appliedIndex = stored.Snapshot?.Metadata.Index ?? 0;
         Node = recovered.Node;
         StateMachine = recovered.StateMachine;

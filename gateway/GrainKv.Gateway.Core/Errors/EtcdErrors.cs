@@ -29,6 +29,8 @@ public static class EtcdErrors
         ShardError.LeaderChanged => (StatusCode.Unavailable, "etcdserver: leader changed"),
         ShardError.Stopped => (StatusCode.Unavailable, "etcdserver: server stopped"),
         ShardError.BadLeaderTransferee => (StatusCode.FailedPrecondition, "etcdserver: bad leader transferee"),
+        ShardError.LeaseExists => (StatusCode.FailedPrecondition, "etcdserver: lease already exists"),
+        ShardError.LeaseTtlTooLarge => (StatusCode.OutOfRange, "etcdserver: too large lease TTL"),
         _ => (StatusCode.Internal, $"grainkv: unexpected shard error {error}"),
     };
 

@@ -1,6 +1,6 @@
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Shard;
-using GrainKv.Mvcc;
+using GrainKv.Leases;
 using GrainKv.Raft;
 using GrainKv.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,14 +15,14 @@ namespace GrainKv.Grains.Replication;
 public sealed record RecoveredReplica(ReplicaCore Core, RaftNode Node, ShardStateMachine StateMachine)
 {
     public static RecoveredReplica From(ReplicaKey key, ulong generation, StoredGroupState stored, RaftConfig config,
-        IRandomSource random, ILogger log, ClusterIdentity identity, long snapshotCount)
+        IRandomSource random, ILogger log, ClusterIdentity identity, ReplicaTiming timing)
     {
-        var store = new MvccStore();
+        var stateMachine = new ShardStateMachine(Lessor.MinTtlSecondsFor(timing.ElectionTimeoutMs));
         ulong appliedIndex = 0;
         if (stored.Snapshot is { } snapshot)
         {
             using var data = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
-            store = MvccStore.Restore(data);
+            stateMachine.RestoreSnapshot(data);
             appliedIndex = snapshot.Metadata.Index;
         }
         var durable = new RaftDurableState(stored.HardState, stored.ConfState, stored.Snapshot?.Metadata, stored.Entries)
@@ -30,7 +30,6 @@ public sealed record RecoveredReplica(ReplicaCore Core, RaftNode Node, ShardStat
             SnapshotWithData = stored.Snapshot,
         };
         var node = new RaftNode(config, durable, random, log);
-        var stateMachine = new ShardStateMachine(store);
-        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, snapshotCount), node, stateMachine);
+        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, timing), node, stateMachine);
     }
 }

@@ -28,12 +28,14 @@ public sealed class ReplicaCore
     private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term)> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
     private readonly List<(ulong Index, PendingRead Read)> _readsAwaitingApply = [];
+    private readonly ReplicaTiming _timing;
     private ulong _nextRequestId;
     private ulong _appliedIndex;
     private ulong _snapshotIndex;
+    private bool _leading;
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
-        ClusterIdentity identity, ulong appliedIndex, long snapshotCount)
+        ClusterIdentity identity, ulong appliedIndex, ReplicaTiming timing)
     {
         Key = key;
         Generation = generation;
@@ -42,12 +44,12 @@ public sealed class ReplicaCore
         _identity = identity;
         _appliedIndex = appliedIndex;
         _snapshotIndex = appliedIndex;
-        SnapshotCount = snapshotCount;
+        _timing = timing;
     }
 
     public ReplicaKey Key { get; }
     public ulong Generation { get; }
-    public long SnapshotCount { get; }
+    public long SnapshotCount => _timing.SnapshotCount;
 
     public Task<ShardReply> Propose(ShardCommand command)
     {
@@ -65,6 +67,14 @@ public sealed class ReplicaCore
     {
         lock (_gate)
         {
+            if (ShardStateMachine.IsLeaseRead(read))
+            {
+                var answer = _node.Role == RaftRole.Leader
+                    ? _stateMachine.ReadLease(read, _timing.NowMs())
+                    : new ShardReply { Error = ShardError.NotLeader };
+                ResponseHeaders.Stamp(answer, _identity, _node.Term);
+                return Task.FromResult(answer);
+            }
             if (read.Serializable) return Task.FromResult(Serve(read));
             var pending = new PendingRead(read, NewWaiter());
             var requestId = ++_nextRequestId;
@@ -107,14 +117,28 @@ public sealed class ReplicaCore
         lock (_gate) _node.Campaign();
     }
 
+    /// <summary>One Raft tick; on the leader, also proposes the revokes of leases whose TTL ran out.</summary>
     public void Tick()
     {
-        lock (_gate) _node.Tick();
+        lock (_gate)
+        {
+            _node.Tick();
+            TrackLeadership();
+            if (!_leading) return;
+            foreach (var lease in _stateMachine.ExpiredLeases(_timing.NowMs(), ReplicaTiming.RevokesPerCheck))
+            {
+                _node.Propose(new ShardCommand { LeaseRevoke = new Etcdserverpb.LeaseRevokeRequest { ID = lease } }.ToByteString());
+            }
+        }
     }
 
     public void Step(Message message)
     {
-        lock (_gate) _node.Step(message);
+        lock (_gate)
+        {
+            _node.Step(message);
+            TrackLeadership();
+        }
     }
 
     public RaftReady? TakeReady()
@@ -150,7 +174,7 @@ public sealed class ReplicaCore
                 if (entry.Index <= _appliedIndex) continue;
                 _appliedIndex = entry.Index;
                 var applied = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
-                    ? _stateMachine.Apply(ShardCommand.Parser.ParseFrom(entry.Data))
+                    ? _stateMachine.Apply(ShardCommand.Parser.ParseFrom(entry.Data), _timing.NowMs())
                     : null;
                 if (!_proposals.Remove(entry.Index, out var proposal)) continue;
                 if (proposal.Term == entry.Term && applied is not null)
@@ -181,7 +205,24 @@ public sealed class ReplicaCore
     /// <summary>The shell persisted, sent and applied everything in <paramref name="ready"/>.</summary>
     public void Advance(RaftReady ready)
     {
-        lock (_gate) _node.Advance(ready);
+        lock (_gate)
+        {
+            _node.Advance(ready);
+            TrackLeadership();
+        }
+    }
+
+    /// <summary>
+    /// Lease TTLs run only on the leader: a new leader restarts every lease's countdown from its
+    /// full TTL plus an election timeout (as etcd), so no lease expires early because of failover.
+    /// </summary>
+    private void TrackLeadership()
+    {
+        var leading = _node.Role == RaftRole.Leader;
+        if (leading == _leading) return;
+        _leading = leading;
+        if (leading) _stateMachine.Promote(_timing.NowMs(), _timing.ElectionTimeoutMs);
+        else _stateMachine.Demote();
     }
 
     /// <summary>A snapshot of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one.</summary>

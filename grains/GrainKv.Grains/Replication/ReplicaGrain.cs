@@ -57,7 +57,7 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         };
         var recovered = RecoveredReplica.From(key, generation, stored, config,
             new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>(),
-            _identity, _options.SnapshotCount);
+            _identity, new ReplicaTiming(() => Environment.TickCount64, (long)_options.ElectionTicks * _options.TickIntervalMs, _options.SnapshotCount));
         var conf = recovered.Node.Status.ConfState;
         _core = recovered.Core;
         _driver.Register(_core);

@@ -20,6 +20,11 @@ public static class ResponseHeaders
             ShardReply.ResponseOneofCase.Txn => reply.Txn.Header ??= new ResponseHeader(),
             ShardReply.ResponseOneofCase.Compaction => reply.Compaction.Header ??= new ResponseHeader(),
             ShardReply.ResponseOneofCase.HashKv => reply.HashKv.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.LeaseGrant => reply.LeaseGrant.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.LeaseRevoke => reply.LeaseRevoke.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.LeaseTimeToLive => reply.LeaseTimeToLive.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.LeaseLeases => reply.LeaseLeases.Header ??= new ResponseHeader(),
+            ShardReply.ResponseOneofCase.LeaseKeepAlive => reply.LeaseKeepAlive.Header ??= new ResponseHeader(),
             _ => null,
         };
         if (header is null) return;

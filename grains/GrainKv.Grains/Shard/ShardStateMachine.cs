@@ -1,31 +1,37 @@
 using Etcdserverpb;
+using GrainKv.Leases;
 using GrainKv.Mvcc;
 using GrainKv.Shard;
 
 namespace GrainKv.Grains.Shard;
 
 /// <summary>
-/// A shard's replicated state: what a committed <see cref="ShardCommand"/> does, and what a read
-/// sees. Pure: the replica shell feeds it committed entries in log order and serves reads from it.
+/// A shard's replicated state: the MVCC store and the leases whose keys it holds. What a committed
+/// <see cref="ShardCommand"/> does, what a read sees, and (on the leader) how lease TTLs run.
+/// Pure: the replica shell feeds it committed entries in log order and passes time in.
 /// </summary>
 public sealed class ShardStateMachine
 {
+    private Lessor _lessor;
     private MvccStore _store;
 
-    public ShardStateMachine(MvccStore store)
+    public ShardStateMachine(long minLeaseTtlSeconds)
     {
-        _store = store;
+        _lessor = new Lessor(minLeaseTtlSeconds);
+        _store = new MvccStore(_lessor);
     }
 
     public long Revision => _store.Revision;
     public long CompactRevision => _store.CompactRevision;
 
-    public ShardReply Apply(ShardCommand command) => command.RequestCase switch
+    public ShardReply Apply(ShardCommand command, long nowMs) => command.RequestCase switch
     {
-        ShardCommand.RequestOneofCase.Put => Reply(_store.Put(command.Put), static (r, v) => r.Put = v),
-        ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(_store.DeleteRange(command.DeleteRange), static (r, v) => r.DeleteRange = v),
-        ShardCommand.RequestOneofCase.Txn => Reply(_store.Txn(command.Txn), static (r, v) => r.Txn = v),
+        ShardCommand.RequestOneofCase.Put => Reply(Write(() => _store.Put(command.Put)), static (r, v) => r.Put = v),
+        ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(Write(() => _store.DeleteRange(command.DeleteRange)), static (r, v) => r.DeleteRange = v),
+        ShardCommand.RequestOneofCase.Txn => Reply(Write(() => _store.Txn(command.Txn)), static (r, v) => r.Txn = v),
         ShardCommand.RequestOneofCase.Compaction => Reply(_store.Compact(command.Compaction), static (r, v) => r.Compaction = v),
+        ShardCommand.RequestOneofCase.LeaseGrant => Grant(command.LeaseGrant, nowMs),
+        ShardCommand.RequestOneofCase.LeaseRevoke => Revoke(command.LeaseRevoke),
         _ => new ShardReply { Error = ShardError.KeyNotFound },
     };
 
@@ -37,9 +43,100 @@ public sealed class ShardStateMachine
         _ => new ShardReply { Error = ShardError.KeyNotFound },
     };
 
-    public void WriteSnapshot(Stream destination) => _store.WriteSnapshot(destination);
+    /// <summary>Whether <paramref name="read"/> asks about lease TTLs, which only the leader's clock knows.</summary>
+    public static bool IsLeaseRead(ShardRead read) => read.RequestCase is ShardRead.RequestOneofCase.LeaseKeepAlive
+        or ShardRead.RequestOneofCase.LeaseTimeToLive or ShardRead.RequestOneofCase.LeaseLeases;
 
-    public void RestoreSnapshot(Stream source) => _store = MvccStore.Restore(source);
+    /// <summary>
+    /// A lease read on the leader. Keep-alive of an unknown or expired lease answers TTL 0 and
+    /// time-to-live of an unknown lease TTL -1, as etcd does; neither is an error.
+    /// </summary>
+    public ShardReply ReadLease(ShardRead read, long nowMs)
+    {
+        var header = new ResponseHeader { Revision = _store.Revision };
+        switch (read.RequestCase)
+        {
+            case ShardRead.RequestOneofCase.LeaseKeepAlive:
+                var id = read.LeaseKeepAlive.ID;
+                var renewed = _lessor.KeepAlive(id, nowMs);
+                if (renewed.Error == LeaseError.NotPrimary) return new ShardReply { Error = ShardError.NotLeader };
+                return new ShardReply { LeaseKeepAlive = new LeaseKeepAliveResponse { Header = header, ID = id, TTL = renewed.IsOk ? renewed.Value : 0 } };
+            case ShardRead.RequestOneofCase.LeaseTimeToLive:
+                var request = read.LeaseTimeToLive;
+                var ttl = _lessor.TimeToLive(request.ID, nowMs);
+                if (ttl.Error == LeaseError.NotPrimary) return new ShardReply { Error = ShardError.NotLeader };
+                var response = new LeaseTimeToLiveResponse { Header = header, ID = request.ID, TTL = -1 };
+                if (ttl.IsOk)
+                {
+                    response.TTL = ttl.Value.RemainingSeconds;
+                    response.GrantedTTL = ttl.Value.GrantedTtlSeconds;
+                    if (request.Keys) response.Keys.AddRange(ttl.Value.Keys);
+                }
+                return new ShardReply { LeaseTimeToLive = response };
+            default:
+                var leases = new LeaseLeasesResponse { Header = header };
+                leases.Leases.AddRange(_lessor.Leases().Select(l => new LeaseStatus { ID = l }));
+                return new ShardReply { LeaseLeases = leases };
+        }
+    }
+
+    /// <summary>The leader renews every lease from its full TTL plus <paramref name="extendMs"/>, so none expires early on failover.</summary>
+    public void Promote(long nowMs, long extendMs) => _lessor.Promote(nowMs, extendMs);
+
+    public void Demote() => _lessor.Demote();
+
+    /// <summary>Leases the leader should revoke now, through Raft.</summary>
+    public IReadOnlyList<long> ExpiredLeases(long nowMs, int limit) => _lessor.ExpiredAt(nowMs, limit);
+
+    /// <summary>The leases, then the MVCC state that looks them up (each section reads exactly its own bytes).</summary>
+    public void WriteSnapshot(Stream destination)
+    {
+        _lessor.WriteSnapshot(destination);
+        _store.WriteSnapshot(destination);
+    }
+
+    public void RestoreSnapshot(Stream source)
+    {
+        _lessor = Lessor.Restore(source, _lessor.MinTtlSeconds);
+        _store = MvccStore.Restore(source, _lessor);
+    }
+
+    private ShardReply Grant(LeaseGrantRequest request, long nowMs)
+    {
+        var granted = _lessor.Grant(request.ID, request.TTL, nowMs);
+        if (!granted.IsOk) return new ShardReply { Error = ToShardError(granted.Error) };
+        return new ShardReply
+        {
+            LeaseGrant = new LeaseGrantResponse { Header = new ResponseHeader { Revision = _store.Revision }, ID = granted.Value.Id, TTL = granted.Value.TtlSeconds },
+        };
+    }
+
+    /// <summary>All the lease's keys go in one revision, one DELETE event each, in key order.</summary>
+    private ShardReply Revoke(LeaseRevokeRequest request)
+    {
+        var revoked = _lessor.Revoke(request.ID);
+        if (!revoked.IsOk) return new ShardReply { Error = ToShardError(revoked.Error) };
+        if (revoked.Value.Keys.Count > 0) Write(() => _store.Txn(revoked.Value.DeleteKeysTxn()));
+        return new ShardReply { LeaseRevoke = new LeaseRevokeResponse { Header = new ResponseHeader { Revision = _store.Revision } } };
+    }
+
+    /// <summary>A write's events attach and detach keys to and from leases.</summary>
+    private T Write<T>(Func<T> write)
+    {
+        var before = _store.Revision;
+        var result = write();
+        if (_store.Revision > before) _lessor.ApplyWrite(_store.ChangesFrom(before + 1).Value);
+        return result;
+    }
+
+    private static ShardError ToShardError(LeaseError error) => error switch
+    {
+        LeaseError.NotFound => ShardError.LeaseNotFound,
+        LeaseError.LeaseExists => ShardError.LeaseExists,
+        LeaseError.TooLargeTtl => ShardError.LeaseTtlTooLarge,
+        LeaseError.NotPrimary => ShardError.NotLeader,
+        _ => ShardError.LeaseNotFound,
+    };
 
     private static ShardReply Reply<T>(KvResult<T> result, Action<ShardReply, T> set) where T : class
     {

@@ -23,6 +23,20 @@ public sealed class EtcdClient : IDisposable
     public Task<TxnResponse> TxnAsync(TxnRequest request) => Call("/etcdserverpb.KV/Txn", request, TxnResponse.Parser);
     public Task<CompactionResponse> CompactAsync(CompactionRequest request) => Call("/etcdserverpb.KV/Compact", request, CompactionResponse.Parser);
     public Task<StatusResponse> StatusAsync() => Call("/etcdserverpb.Maintenance/Status", new StatusRequest(), StatusResponse.Parser);
+    public Task<LeaseGrantResponse> LeaseGrantAsync(LeaseGrantRequest request) => Call("/etcdserverpb.Lease/LeaseGrant", request, LeaseGrantResponse.Parser);
+    public Task<LeaseRevokeResponse> LeaseRevokeAsync(long id) => Call("/etcdserverpb.Lease/LeaseRevoke", new LeaseRevokeRequest { ID = id }, LeaseRevokeResponse.Parser);
+    public Task<LeaseTimeToLiveResponse> LeaseTimeToLiveAsync(long id, bool keys) => Call("/etcdserverpb.Lease/LeaseTimeToLive", new LeaseTimeToLiveRequest { ID = id, Keys = keys }, LeaseTimeToLiveResponse.Parser);
+    public Task<LeaseLeasesResponse> LeaseLeasesAsync() => Call("/etcdserverpb.Lease/LeaseLeases", new LeaseLeasesRequest(), LeaseLeasesResponse.Parser);
+
+    /// <summary>One keep-alive on its own stream, as `etcdctl lease keep-alive --once` sends it.</summary>
+    public async Task<LeaseKeepAliveResponse> KeepAliveOnceAsync(long id)
+    {
+        using var call = _grpc.Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>("/etcdserverpb.Lease/LeaseKeepAlive", LeaseKeepAliveResponse.Parser, timeout: CallTimeout);
+        await call.WriteAsync(new LeaseKeepAliveRequest { ID = id });
+        await foreach (var response in call.ReadAllAsync()) return response;
+        throw new InvalidOperationException("the keep-alive stream ended without an answer");
+    }
+
     public Task<MemberListResponse> MemberListAsync() => Call("/etcdserverpb.Cluster/MemberList", new MemberListRequest(), MemberListResponse.Parser);
 
     public Task<PutResponse> PutAsync(string key, string value) =>

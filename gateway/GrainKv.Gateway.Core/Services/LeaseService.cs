@@ -1,0 +1,53 @@
+using Etcdserverpb;
+using GrainKv.Gateway.Routing;
+using GrainKv.Runtime.Grpc;
+using GrainKv.Shard;
+
+namespace GrainKv.Gateway.Services;
+
+/// <summary>
+/// etcdserverpb.Lease. Grants and revokes go through Raft; keep-alives, time-to-live and the lease
+/// list are answered by the leader, whose clock runs the TTLs. Leases live on the first shard; a
+/// lease spanning several shards comes with the multi-shard lease registry.
+/// </summary>
+public sealed class LeaseService
+{
+    private readonly ShardClient _shards;
+
+    public LeaseService(ShardClient shards)
+    {
+        _shards = shards;
+    }
+
+    private ulong LeaseShard => _shards.Map.Ranges[0].ShardId;
+
+    public async Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context)
+    {
+        var grant = request.Clone();
+        // etcd picks a random positive id when the client leaves it 0; the proposer does, so every replica agrees.
+        if (grant.ID == 0) grant.ID = Random.Shared.NextInt64(1, long.MaxValue);
+        var reply = await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseGrant = grant }, context.CancellationToken);
+        return reply.LeaseGrant;
+    }
+
+    public async Task<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, ServerCallContext context) =>
+        (await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseRevoke = request }, context.CancellationToken)).LeaseRevoke;
+
+    public async Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context) =>
+        (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseTimeToLive = request }, context.CancellationToken)).LeaseTimeToLive;
+
+    public async Task<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, ServerCallContext context) =>
+        (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseLeases = request }, context.CancellationToken)).LeaseLeases;
+
+    /// <summary>One answer per request, in order; the stream ends with OK when the client half-closes.</summary>
+    public async Task LeaseKeepAlive(IAsyncStreamReader<LeaseKeepAliveRequest> requests, IServerStreamWriter<LeaseKeepAliveResponse> responses,
+        ServerCallContext context)
+    {
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            var read = new ShardRead { LeaseKeepAlive = requests.Current };
+            var reply = await _shards.ReadAsync(LeaseShard, read, context.CancellationToken);
+            await responses.WriteAsync(reply.LeaseKeepAlive, context.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// What a replica needs to know about time: its clock (milliseconds, monotonic; virtual in the
+/// simulation), the election timeout (lease minimum TTL and failover extension), and how often
+/// to snapshot.
+/// </summary>
+public sealed record ReplicaTiming(Func<long> NowMs, long ElectionTimeoutMs, long SnapshotCount)
+{
+    /// <summary>Expired leases the leader revokes per check, as etcd bounds its revoke rate.</summary>
+    public const int RevokesPerCheck = 500;
+}
