@@ -20,6 +20,7 @@ public static class EtcdGateway
         services.AddSingleton<ClusterService>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<LeaseService>();
+        services.AddSingleton<WatchService>();
         return services;
     }
 
@@ -36,6 +37,9 @@ public static class EtcdGateway
         registry.AddUnary<DeleteRangeRequest, DeleteRangeResponse>("/etcdserverpb.KV/DeleteRange", DeleteRangeRequest.Parser, kv.DeleteRange);
         registry.AddUnary<TxnRequest, TxnResponse>("/etcdserverpb.KV/Txn", TxnRequest.Parser, kv.Txn);
         registry.AddUnary<CompactionRequest, CompactionResponse>("/etcdserverpb.KV/Compact", CompactionRequest.Parser, kv.Compact);
+
+        var watch = services.GetRequiredService<WatchService>();
+        registry.AddDuplexStreaming<WatchRequest, WatchResponse>("/etcdserverpb.Watch/Watch", WatchRequest.Parser, watch.Watch);
 
         var lease = services.GetRequiredService<LeaseService>();
         registry.AddUnary<LeaseGrantRequest, LeaseGrantResponse>("/etcdserverpb.Lease/LeaseGrant", LeaseGrantRequest.Parser, lease.LeaseGrant);

@@ -1,9 +1,11 @@
 using GrainKv.Grains.Cluster;
+using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Grains.Shard;
 using GrainKv.Raft;
 using GrainKv.Shard;
 using GrainKv.Storage;
+using GrainKv.Watch;
 
 namespace GrainKv.Grains.Replication;
 
@@ -33,6 +35,7 @@ public sealed class ReplicaCore
     private ulong _appliedIndex;
     private ulong _snapshotIndex;
     private bool _leading;
+    private readonly Dictionary<WatchStream, Action> _watchWakeUps = [];
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
         ClusterIdentity identity, ulong appliedIndex, ReplicaTiming timing)
@@ -154,12 +157,15 @@ public sealed class ReplicaCore
     public void Apply(RaftReady ready)
     {
         List<(TaskCompletionSource<ShardReply>, ShardReply)> answers = [];
+        List<Action> droppedWatches = [];
         lock (_gate)
         {
             if (ready.Snapshot is { } snapshot && snapshot.Metadata.Index > _appliedIndex)
             {
                 using var source = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
                 _stateMachine.RestoreSnapshot(source);
+                foreach (var wakeUp in _watchWakeUps.Values) droppedWatches.Add(wakeUp);
+                _watchWakeUps.Clear();
                 _appliedIndex = snapshot.Metadata.Index;
                 _snapshotIndex = _appliedIndex;
                 // Whether a proposal inside the snapshot was applied cannot be told: its outcome is unknown, as after a timeout.
@@ -200,6 +206,62 @@ public sealed class ReplicaCore
             }
         }
         foreach (var (waiter, reply) in answers) waiter.TrySetResult(reply);
+        foreach (var wakeUp in droppedWatches) wakeUp();
+        WakeWatchStreams();
+    }
+
+    /// <summary>Opens a Watch stream on this replica's applied state; <paramref name="wakeUp"/> is called whenever it has output.</summary>
+    public WatchStream OpenWatch(Action wakeUp)
+    {
+        lock (_gate)
+        {
+            var stream = _stateMachine.Watches.OpenStream();
+            _watchWakeUps[stream] = wakeUp;
+            return stream;
+        }
+    }
+
+    public void HandleWatch(WatchStream stream, WatchRequest request)
+    {
+        lock (_gate) stream.Handle(request);
+        WakeWatchStreams();
+    }
+
+    /// <summary>
+    /// What to write to the stream next, and whether more remains (history still to replay). Null
+    /// when the stream is gone: a snapshot replaced the state it watched, so the client must re-watch.
+    /// </summary>
+    public (IReadOnlyList<WatchResponse> Responses, bool More)? TakeWatchOutbox(WatchStream stream)
+    {
+        lock (_gate)
+        {
+            if (!_watchWakeUps.ContainsKey(stream)) return null;
+            return (stream.TakeOutbox(), stream.HasOutput);
+        }
+    }
+
+    public void CloseWatch(WatchStream stream)
+    {
+        lock (_gate)
+        {
+            if (_watchWakeUps.Remove(stream)) _stateMachine.Watches.CloseStream(stream);
+        }
+    }
+
+    private void WakeWatchStreams()
+    {
+        List<Action> wakeUps;
+        lock (_gate)
+        {
+            var ready = _stateMachine.Watches.TakeReadyStreams();
+            if (ready.Count == 0) return;
+            wakeUps = new List<Action>(ready.Count);
+            foreach (var stream in ready)
+            {
+                if (_watchWakeUps.TryGetValue(stream, out var wakeUp)) wakeUps.Add(wakeUp);
+            }
+        }
+        foreach (var wakeUp in wakeUps) wakeUp();
     }
 
     /// <summary>The shell persisted, sent and applied everything in <paramref name="ready"/>.</summary>

@@ -47,6 +47,9 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
         _log = log;
     }
 
+    /// <summary>This silo's replica of <paramref name="shardId"/>, if it holds one: watches are served from its applied state.</summary>
+    public ReplicaCore? LocalReplica(ulong shardId) => _replicas.Values.FirstOrDefault(r => r.Key.ShardId == shardId);
+
     public void Register(ReplicaCore replica)
     {
         _replicas[replica.Key] = replica;

@@ -2,6 +2,7 @@ using Etcdserverpb;
 using GrainKv.Leases;
 using GrainKv.Mvcc;
 using GrainKv.Shard;
+using GrainKv.Watch;
 
 namespace GrainKv.Grains.Shard;
 
@@ -19,7 +20,11 @@ public sealed class ShardStateMachine
     {
         _lessor = new Lessor(minLeaseTtlSeconds);
         _store = new MvccStore(_lessor);
+        Watches = new WatchHub(_store);
     }
+
+    /// <summary>The watch fan-out over this state; replaced (its streams dropped) when a snapshot replaces the state.</summary>
+    public WatchHub Watches { get; private set; }
 
     public long Revision => _store.Revision;
     public long CompactRevision => _store.CompactRevision;
@@ -99,6 +104,7 @@ public sealed class ShardStateMachine
     {
         _lessor = Lessor.Restore(source, _lessor.MinTtlSeconds);
         _store = MvccStore.Restore(source, _lessor);
+        Watches = new WatchHub(_store);
     }
 
     private ShardReply Grant(LeaseGrantRequest request, long nowMs)
@@ -120,12 +126,17 @@ public sealed class ShardStateMachine
         return new ShardReply { LeaseRevoke = new LeaseRevokeResponse { Header = new ResponseHeader { Revision = _store.Revision } } };
     }
 
-    /// <summary>A write's events attach and detach keys to and from leases.</summary>
+    /// <summary>A write's events attach and detach keys to and from leases and go to the watchers.</summary>
     private T Write<T>(Func<T> write)
     {
         var before = _store.Revision;
         var result = write();
-        if (_store.Revision > before) _lessor.ApplyWrite(_store.ChangesFrom(before + 1).Value);
+        if (_store.Revision > before)
+        {
+            var events = _store.ChangesFrom(before + 1, _store.Revision, withPrevKv: true).Value;
+            _lessor.ApplyWrite(events);
+            Watches.OnApplied(_store.Revision, events);
+        }
         return result;
     }
 
