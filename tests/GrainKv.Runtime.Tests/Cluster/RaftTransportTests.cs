@@ -32,7 +32,8 @@ public sealed class RaftTransportTests
     {
         var silos = ClusterTestSilo.FreePorts("a", "b");
         await using var a = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("a", silos),
-            options => options.ReconnectDelayMin = TimeSpan.FromSeconds(1));
+            // Long enough that a loaded machine cannot let the backoff lapse before the second send.
+            options => options.ReconnectDelayMin = TimeSpan.FromSeconds(3));
         var bAddress = a.Membership.FindByName("b")!.Address;
 
         a.Raft.Send(bAddress, 1, Append(0));
