@@ -29,6 +29,7 @@ public static class SiloCommandLine
         var quota = Flag("--quota-backend-bytes", "Raise alarms when backend size exceeds the given quota.", defaults.QuotaBackendBytes);
         var compactionMode = Flag("--auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision.", defaults.AutoCompactionMode);
         var compactionRetention = Flag("--auto-compaction-retention", "Auto compaction retention (0 = off).", defaults.AutoCompactionRetention);
+        var progressNotify = Flag("--experimental-watch-progress-notify-interval", "Duration of periodic watch progress notifications.", defaults.WatchProgressNotifyInterval);
         // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
         var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
         var logger = Flag("--logger", "Accepted for etcd compatibility; ignored.", "");
@@ -41,7 +42,7 @@ public static class SiloCommandLine
         {
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
-            quota, compactionMode, compactionRetention, enablePprof, logger, logOutputs, logLevel,
+            quota, compactionMode, compactionRetention, progressNotify, enablePprof, logger, logOutputs, logLevel,
         };
         root.SetAction((parsed, ct) => run(new SiloOptions
         {
@@ -63,6 +64,7 @@ public static class SiloCommandLine
             QuotaBackendBytes = parsed.GetValue(quota),
             AutoCompactionMode = parsed.GetRequiredValue(compactionMode),
             AutoCompactionRetention = parsed.GetRequiredValue(compactionRetention),
+            WatchProgressNotifyInterval = parsed.GetRequiredValue(progressNotify),
         }, ct));
         return root;
     }

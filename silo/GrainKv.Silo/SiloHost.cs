@@ -1,6 +1,7 @@
 using System.Reflection;
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
+using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
@@ -67,6 +68,7 @@ public static partial class SiloHost
             TickIntervalMs = options.HeartbeatIntervalMs,
             ElectionTicks = Math.Max(2, options.ElectionTimeoutMs / options.HeartbeatIntervalMs),
             SnapshotCount = options.SnapshotCount,
+            WatchProgressNotifyInterval = GoDuration.Parse(options.WatchProgressNotifyInterval),
         });
         using var storeLoggers = LoggerFactory.Create(ConfigureLogging);
         var store = await SqliteRaftLogStore.OpenAsync(Path.Combine(options.DataDir, "grainkv.db"),

@@ -24,6 +24,7 @@ public sealed record SiloOptions
     public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
+    public string WatchProgressNotifyInterval { get; init; } = "10m";
 
     public IReadOnlyList<Uri> EffectiveAdvertiseClientUrls => AdvertiseClientUrls.Count > 0 ? AdvertiseClientUrls : ListenClientUrls;
     public IReadOnlyList<Uri> EffectiveAdvertisePeerUrls => InitialAdvertisePeerUrls.Count > 0 ? InitialAdvertisePeerUrls : ListenPeerUrls;

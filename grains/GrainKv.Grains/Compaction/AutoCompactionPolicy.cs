@@ -23,31 +23,10 @@ public abstract class AutoCompactionPolicy
     };
 
     /// <summary>etcd reads a bare number as hours, otherwise a Go duration such as "30m" or "1h30m".</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var hours)) return TimeSpan.FromHours(hours);
-        var total = TimeSpan.Zero;
-        var rest = text.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.')) digits++;
-            var units = digits;
-            while (units < rest.Length && char.IsAsciiLetter(rest[units])) units++;
-            if (digits == 0 || units == digits) throw new FormatException($"invalid duration '{text}'");
-            var value = double.Parse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture);
-            total += rest[digits..units] switch
-            {
-                "h" => TimeSpan.FromHours(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "s" => TimeSpan.FromSeconds(value),
-                "ms" => TimeSpan.FromMilliseconds(value),
-                _ => throw new FormatException($"invalid duration unit in '{text}'"),
-            };
-            rest = rest[units..];
-        }
-        return total;
-    }
+    public static TimeSpan ParseDuration(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var hours)
+            ? TimeSpan.FromHours(hours)
+            : GoDuration.Parse(text);
 }
 
 /// <summary>Keep the last N revisions: every 5 minutes compact to current − N, as etcd's revision mode.</summary>

@@ -240,6 +240,13 @@ public sealed class ReplicaCore
         }
     }
 
+    /// <summary>A progress-notify interval passed: idle watchers that asked for it hear the current revision.</summary>
+    public void NotifyWatchProgress()
+    {
+        lock (_gate) _stateMachine.Watches.NotifyProgress();
+        WakeWatchStreams();
+    }
+
     public void CloseWatch(WatchStream stream)
     {
         lock (_gate)

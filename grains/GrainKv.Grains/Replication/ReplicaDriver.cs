@@ -35,6 +35,7 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
     private readonly IRaftTransport _transport;
     private readonly ReplicaPlacement _placement;
     private readonly TimeSpan _tickInterval;
+    private readonly TimeSpan _progressNotifyInterval;
     private readonly ILogger<ReplicaDriver> _log;
 
     public ReplicaDriver(IRaftLogStore store, IRaftTransport transport, ReplicaPlacement placement,
@@ -44,6 +45,7 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
         _transport = transport;
         _placement = placement;
         _tickInterval = TimeSpan.FromMilliseconds(options.TickIntervalMs);
+        _progressNotifyInterval = options.WatchProgressNotifyInterval;
         _log = log;
     }
 
@@ -68,6 +70,7 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextTick = DateTime.UtcNow + _tickInterval;
+        var nextProgressNotify = DateTime.UtcNow + _progressNotifyInterval;
         var readies = new List<(ReplicaCore Replica, RaftReady Ready)>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -88,6 +91,11 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
             {
                 foreach (var replica in _replicas.Values) replica.Tick();
                 nextTick = DateTime.UtcNow + _tickInterval;
+            }
+            if (DateTime.UtcNow >= nextProgressNotify)
+            {
+                foreach (var replica in _replicas.Values) replica.NotifyWatchProgress();
+                nextProgressNotify = DateTime.UtcNow + _progressNotifyInterval;
             }
             try
             {

@@ -10,4 +10,7 @@ public sealed record ReplicationOptions
     public int ElectionTicks { get; init; } = 10;
 
     public long SnapshotCount { get; init; } = 100_000;
+
+    /// <summary>etcd's --experimental-watch-progress-notify-interval: how often idle progress_notify watchers hear the revision.</summary>
+    public TimeSpan WatchProgressNotifyInterval { get; init; } = TimeSpan.FromMinutes(10);
 }

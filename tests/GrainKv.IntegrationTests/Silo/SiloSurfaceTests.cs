@@ -70,6 +70,25 @@ public sealed class SiloSurfaceTests
         Assert.Empty(large.Kvs);
     }
 
+    [Fact]
+    public async Task ProgressNotifyInterval_IdleWatcherHearsTheCurrentRevision()
+    {
+        using var server = await GrainKvServer.StartAsync("--experimental-watch-progress-notify-interval", "200ms");
+        using var client = new EtcdClient(server.ClientUrl);
+        var put = await client.PutAsync("progress/a", "1");
+        await using var watch = new WatchSession(client);
+
+        await watch.CreateAsync(new WatchCreateRequest { Key = ByteString.CopyFromUtf8("progress/"), RangeEnd = ByteString.CopyFromUtf8("progress0"), ProgressNotify = true });
+        var responses = await watch.CollectAsync(r => r.Count >= 2, TimeSpan.FromSeconds(10));
+
+        Assert.True(responses[0].Created);
+        var progress = responses[1];
+        Assert.Equal(responses[0].WatchId, progress.WatchId);
+        Assert.Empty(progress.Events);
+        Assert.False(progress.Created || progress.Canceled);
+        Assert.Equal(put.Header.Revision, progress.Header.Revision);
+    }
+
     private static (long Entries, long Batches) ParseBatches(string metrics)
     {
         long Value(string name) =>
