@@ -44,16 +44,21 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
         }
     }
 
-    public Task<ShardReply> Propose(ShardCommand command) => OnLeader(leader => leader.Propose(command));
+    public Task<ShardReply> Propose(ShardCommand command) => OnLeader(leader => leader.Propose(command), idempotent: false);
 
     public Task<ShardReply> Read(ShardRead read) =>
-        read.Serializable ? Nearest.Read(read) : OnLeader(leader => leader.Read(read));
+        read.Serializable ? Nearest.Read(read) : OnLeader(leader => leader.Read(read), idempotent: true);
 
     public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
 
     public Task<ShardReply> TransferLeadership(ulong targetId) => Nearest.TransferLeadership(targetId);
 
-    private async Task<ShardReply> OnLeader(Func<IReplicaGrain, Task<ShardReply>> call)
+    /// <summary>
+    /// Calls the leader's replica, following leadership. A call whose leader's silo dropped away may
+    /// still have been proposed there, so only an idempotent call is sent again; a write's outcome is
+    /// then unknown and answered as a timeout, as etcd answers a write lost with its leader.
+    /// </summary>
+    private async Task<ShardReply> OnLeader(Func<IReplicaGrain, Task<ShardReply>> call, bool idempotent)
     {
         var deadline = DateTime.UtcNow + LeaderWait;
         while (true)
@@ -69,6 +74,8 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
                 catch (SiloUnreachableException)
                 {
                     // The leader's silo is gone; the survivors elect another and a status names it.
+                    _leaderId = 0;
+                    if (!idempotent) return new ShardReply { Error = ShardError.Timeout };
                 }
                 _leaderId = 0;
             }
