@@ -31,6 +31,9 @@ public sealed class WatchHub
 
     internal WatchHubOptions Options { get; }
 
+    /// <summary>Whether any stream is open: without one, applied revisions need no events.</summary>
+    public bool HasStreams => _streams.Count > 0;
+
     public WatchStream OpenStream()
     {
         var stream = new WatchStream(this, _nextStreamId++);

@@ -133,7 +133,11 @@ public sealed class ShardStateMachine
         var result = write();
         if (_store.Revision > before)
         {
-            var events = _store.ChangesFrom(before + 1, _store.Revision, withPrevKv: true).Value;
+            // Events cost a history lookup per write: only read them when a lease or a watcher needs them.
+            var watched = Watches.HasStreams;
+            var events = watched || _lessor.Count > 0
+                ? _store.ChangesFrom(before + 1, _store.Revision, withPrevKv: watched).Value
+                : [];
             _lessor.ApplyWrite(events);
             Watches.OnApplied(_store.Revision, events);
         }
