@@ -30,14 +30,14 @@ public sealed class ClusterFaultTests
         var clients = Enumerable.Range(0, Clients).Select(load.RunClientAsync).ToArray();
 
         await load.WaitForWritesAsync(50, TimeSpan.FromSeconds(20));
-        var leader = await LeaderAsync(cluster);
+        var leader = await cluster.LeaderAsync();
         cluster.Kill(leader);
         await load.WaitForWritesAsync(50, ResumeWithin, $"writes did not resume within {ResumeWithin} after killing leader {leader.Name}");
         await cluster.RestartAsync(leader);
         await load.WaitForWritesAsync(50, TimeSpan.FromSeconds(20));
 
         var follower = cluster.Members.First(m => m != leader);
-        if (follower == await LeaderAsync(cluster)) follower = cluster.Members.Last(m => m != leader && m != follower);
+        if (follower == await cluster.LeaderAsync()) follower = cluster.Members.Last(m => m != leader && m != follower);
         cluster.Kill(follower);
         await load.WaitForWritesAsync(50, ResumeWithin, $"writes did not resume within {ResumeWithin} after killing follower {follower.Name}");
         await cluster.RestartAsync(follower);
@@ -56,17 +56,6 @@ public sealed class ClusterFaultTests
             Assert.True(missing.Length == 0, $"{member.Name} at revision {revision} lacks {missing.Length} acknowledged writes, e.g. {missing.FirstOrDefault()}");
         }
         LinearizabilityChecker.Assert(load.History, "3-silo fault test");
-    }
-
-    private static async Task<GrainKvCluster.Member> LeaderAsync(GrainKvCluster cluster)
-    {
-        foreach (var member in cluster.Members.Where(m => m.IsRunning))
-        {
-            using var client = new EtcdClient(member.ClientUrl);
-            var status = await client.StatusAsync();
-            if (status.Leader == status.Header.MemberId) return member;
-        }
-        throw new InvalidOperationException("no member says it leads");
     }
 
     /// <summary>Waits until every member has applied the same revision and hashes its history equally.</summary>

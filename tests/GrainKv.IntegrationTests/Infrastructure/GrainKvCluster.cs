@@ -54,6 +54,18 @@ public sealed class GrainKvCluster : IDisposable
         return cluster;
     }
 
+    /// <summary>The running member that says it leads (every member runs every shard's replica).</summary>
+    public async Task<Member> LeaderAsync()
+    {
+        foreach (var member in _members.Where(m => m.IsRunning))
+        {
+            using var client = new EtcdClient(member.ClientUrl);
+            var status = await client.StatusAsync();
+            if (status.Leader == status.Header.MemberId) return member;
+        }
+        throw new InvalidOperationException("no member says it leads");
+    }
+
     /// <summary>SIGKILL: the member's process dies with no chance to flush or say goodbye.</summary>
     public void Kill(Member member) => member.Process?.Kill();
 

@@ -43,18 +43,7 @@ public sealed class LeaseExpiryTests
                 await Task.Delay(1000);
             }
         });
-        using (var client = new EtcdClient(cluster.Members[0].ClientUrl))
-        {
-            var status = await client.StatusAsync();
-            var leader = cluster.Members.First(m => m.IsRunning);
-            foreach (var member in cluster.Members)
-            {
-                using var probe = new EtcdClient(member.ClientUrl);
-                var memberStatus = await probe.StatusAsync();
-                if (memberStatus.Header.MemberId == status.Leader) leader = member;
-            }
-            cluster.Kill(leader);
-        }
+        cluster.Kill(await cluster.LeaderAsync());
 
         using var survivor = new EtcdClient(cluster.Members.First(m => m.IsRunning).ClientUrl);
         // Not before its TTL: the short lease's key is there at least until 3 s after the grant.
