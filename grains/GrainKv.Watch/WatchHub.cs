@@ -27,7 +27,7 @@ public sealed class WatchHub
     /// <summary>The last revision handed to <see cref="OnApplied"/> (the store's revision at construction).</summary>
     public long Revision { get; private set; }
 
-    internal MvccStore Store { get; }
+    internal MvccStore Store { get; private set; }
 
     internal WatchHubOptions Options { get; }
 
@@ -61,6 +61,25 @@ public sealed class WatchHub
         foreach (var stream in _streams.Values)
         {
             stream.Deliver(applied);
+        }
+    }
+
+    /// <summary>
+    /// A snapshot replaced the store, as when a lagging replica is sent the leader's state: every watcher
+    /// keeps its place and replays what it has not seen from the new store's history (or, where that is
+    /// compacted, is canceled with compact_revision), as etcd's watchable store does on restore.
+    /// </summary>
+    public void Restore(MvccStore store)
+    {
+        Invariant.Check(store.Revision >= Revision, "a snapshot never takes the watch hub back in revisions");
+        Store = store;
+        Revision = store.Revision;
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.HasOutput)
+            {
+                MarkReady(stream);
+            }
         }
     }
 

@@ -37,10 +37,7 @@ public sealed class WatchService
                 bool more;
                 do
                 {
-                    if (replica.TakeWatchOutbox(stream) is not { } outbox)
-                    {
-                        throw new RpcException(StatusCode.Unavailable, "etcdserver: watch canceled: the replica's state was replaced by a snapshot");
-                    }
+                    var outbox = replica.TakeWatchOutbox(stream);
                     foreach (var response in outbox.Responses) await responses.WriteAsync(response, context.CancellationToken);
                     more = outbox.More;
                 }

@@ -157,15 +157,12 @@ public sealed class ReplicaCore
     public void Apply(RaftReady ready)
     {
         List<(TaskCompletionSource<ShardReply>, ShardReply)> answers = [];
-        List<Action> droppedWatches = [];
         lock (_gate)
         {
             if (ready.Snapshot is { } snapshot && snapshot.Metadata.Index > _appliedIndex)
             {
                 using var source = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
                 _stateMachine.RestoreSnapshot(source);
-                foreach (var wakeUp in _watchWakeUps.Values) droppedWatches.Add(wakeUp);
-                _watchWakeUps.Clear();
                 _appliedIndex = snapshot.Metadata.Index;
                 _snapshotIndex = _appliedIndex;
                 // Whether a proposal inside the snapshot was applied cannot be told: its outcome is unknown, as after a timeout.
@@ -206,7 +203,6 @@ public sealed class ReplicaCore
             }
         }
         foreach (var (waiter, reply) in answers) waiter.TrySetResult(reply);
-        foreach (var wakeUp in droppedWatches) wakeUp();
         WakeWatchStreams();
     }
 
@@ -227,17 +223,10 @@ public sealed class ReplicaCore
         WakeWatchStreams();
     }
 
-    /// <summary>
-    /// What to write to the stream next, and whether more remains (history still to replay). Null
-    /// when the stream is gone: a snapshot replaced the state it watched, so the client must re-watch.
-    /// </summary>
-    public (IReadOnlyList<WatchResponse> Responses, bool More)? TakeWatchOutbox(WatchStream stream)
+    /// <summary>What to write to the stream next, and whether more remains (history still to replay).</summary>
+    public (IReadOnlyList<WatchResponse> Responses, bool More) TakeWatchOutbox(WatchStream stream)
     {
-        lock (_gate)
-        {
-            if (!_watchWakeUps.ContainsKey(stream)) return null;
-            return (stream.TakeOutbox(), stream.HasOutput);
-        }
+        lock (_gate) return (stream.TakeOutbox(), stream.HasOutput);
     }
 
     /// <summary>A progress-notify interval passed: idle watchers that asked for it hear the current revision.</summary>

@@ -24,7 +24,7 @@ public sealed class ShardStateMachine
     }
 
     /// <summary>The watch fan-out over this state; replaced (its streams dropped) when a snapshot replaces the state.</summary>
-    public WatchHub Watches { get; private set; }
+    public WatchHub Watches { get; }
 
     public long Revision => _store.Revision;
     public long CompactRevision => _store.CompactRevision;
@@ -104,7 +104,7 @@ public sealed class ShardStateMachine
     {
         _lessor = Lessor.Restore(source, _lessor.MinTtlSeconds);
         _store = MvccStore.Restore(source, _lessor);
-        Watches = new WatchHub(_store);
+        Watches.Restore(_store);
     }
 
     private ShardReply Grant(LeaseGrantRequest request, long nowMs)
