@@ -1,10 +1,13 @@
 using Etcdserverpb;
+using GrainKv.Gateway.Coordination;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
 using GrainKv.Gateway.Services;
 using GrainKv.Runtime.Grpc;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
+using V3Electionpb;
+using V3Lockpb;
 
 namespace GrainKv.Gateway;
 
@@ -21,6 +24,10 @@ public static class EtcdGateway
         services.AddSingleton<HealthService>();
         services.AddSingleton<LeaseService>();
         services.AddSingleton<WatchService>();
+        services.AddSingleton<KeyWatcher>();
+        services.AddSingleton<RecipeClient>();
+        services.AddSingleton<LockService>();
+        services.AddSingleton<ElectionService>();
         return services;
     }
 
@@ -56,12 +63,21 @@ public static class EtcdGateway
         var cluster = services.GetRequiredService<ClusterService>();
         registry.AddUnary<MemberListRequest, MemberListResponse>("/etcdserverpb.Cluster/MemberList", MemberListRequest.Parser, cluster.MemberList);
 
+        var locks = services.GetRequiredService<LockService>();
+        registry.AddUnary<LockRequest, LockResponse>("/v3lockpb.Lock/Lock", LockRequest.Parser, locks.Lock);
+        registry.AddUnary<UnlockRequest, UnlockResponse>("/v3lockpb.Lock/Unlock", UnlockRequest.Parser, locks.Unlock);
+
+        var election = services.GetRequiredService<ElectionService>();
+        registry.AddUnary<CampaignRequest, CampaignResponse>("/v3electionpb.Election/Campaign", CampaignRequest.Parser, election.Campaign);
+        registry.AddUnary<ProclaimRequest, ProclaimResponse>("/v3electionpb.Election/Proclaim", ProclaimRequest.Parser, election.Proclaim);
+        registry.AddUnary<LeaderRequest, LeaderResponse>("/v3electionpb.Election/Leader", LeaderRequest.Parser, election.Leader);
+        registry.AddServerStreaming<LeaderRequest, LeaderResponse>("/v3electionpb.Election/Observe", LeaderRequest.Parser, election.Observe);
+        registry.AddUnary<ResignRequest, ResignResponse>("/v3electionpb.Election/Resign", ResignRequest.Parser, election.Resign);
+
         var health = services.GetRequiredService<HealthService>();
         registry.AddUnary<HealthCheckRequest, HealthCheckResponse>("/grpc.health.v1.Health/Check", HealthCheckRequest.Parser, health.Check);
 
         registry.AddUnimplemented(RpcReflection.Descriptor.Services);
-        registry.AddUnimplemented(V3Lockpb.V3LockReflection.Descriptor.Services);
-        registry.AddUnimplemented(V3Electionpb.V3ElectionReflection.Descriptor.Services);
         registry.AddUnimplemented(HealthReflection.Descriptor.Services);
         return registry;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using GrainKv.Gateway.Coordination;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Shard;
 
@@ -35,6 +36,27 @@ public static class EtcdErrors
     };
 
     /// <summary>
+    /// etcd's Lock and Election servers return plain Go errors, which its gRPC server sends as Unknown
+    /// with the text (verified against etcd 3.4).
+    /// </summary>
+    public static (StatusCode Code, string Message) ToStatus(CoordinationError error) => error switch
+    {
+        CoordinationError.MissingLeaderKey => (StatusCode.Unknown, "\"leader\" field must be provided"),
+        CoordinationError.NotLeader => (StatusCode.Unknown, "election: not leader"),
+        CoordinationError.NoLeader => (StatusCode.Unknown, "election: no leader"),
+        _ => (StatusCode.Internal, $"grainkv: unexpected coordination error {error}"),
+    };
+
+    /// <summary>
+    /// An error of a KV, Lease or Watch call made by the Lock or Election service. etcd makes those calls
+    /// through an in-process clientv3, which turns every error it knows (all "etcdserver: ..." texts)
+    /// into a Go error without a gRPC status, so the caller gets Unknown with the same text (verified
+    /// against etcd 3.4: an unknown lease, an empty key). Other statuses pass through.
+    /// </summary>
+    public static RpcException AsEmbeddedClientError(RpcException error) =>
+        error.Message.StartsWith("etcdserver: ", StringComparison.Ordinal) ? new RpcException(StatusCode.Unknown, error.Message) : error;
+
+    /// <summary>
     /// Exceptions are bugs or broken infrastructure. A dead silo, a storage outage or a shutdown is
     /// transient for the client (Unavailable, which etcd clients retry for reads); anything else is Internal.
     /// </summary>
@@ -51,6 +73,13 @@ public static class EtcdErrors
 
     [DoesNotReturn]
     public static void Throw(ShardError error)
+    {
+        var (code, message) = ToStatus(error);
+        throw new RpcException(code, message);
+    }
+
+    [DoesNotReturn]
+    public static void Throw(CoordinationError error)
     {
         var (code, message) = ToStatus(error);
         throw new RpcException(code, message);

@@ -26,39 +26,46 @@ public sealed class KvService
         _databaseSize = databaseSize;
     }
 
-    public async Task<RangeResponse> Range(RangeRequest request, ServerCallContext context)
+    public Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
+
+    public async Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request));
         var shard = _shards.ShardFor(request.Key.Span, request.RangeEnd.Span);
-        var reply = await _shards.ReadAsync(shard, new ShardRead { Range = request, Serializable = request.Serializable }, context.CancellationToken);
+        var reply = await _shards.ReadAsync(shard, new ShardRead { Range = request, Serializable = request.Serializable }, ct);
         return reply.Range;
     }
 
     public async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
     {
         Check(KvRequestValidator.Validate(request));
-        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, context);
+        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, context.CancellationToken);
         return reply.Put;
     }
 
-    public async Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context)
+    public Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context) =>
+        DeleteRangeAsync(request, context.CancellationToken);
+
+    public async Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request));
         var shard = _shards.ShardFor(request.Key.Span, request.RangeEnd.Span);
-        var reply = await ProposeAsync(shard, new ShardCommand { DeleteRange = request }, context);
+        var reply = await ProposeAsync(shard, new ShardCommand { DeleteRange = request }, ct);
         return reply.DeleteRange;
     }
 
-    public async Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context)
+    public Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context) => TxnAsync(request, context.CancellationToken);
+
+    public async Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request, _options.MaxTxnOps));
         var shard = ShardOf(request);
         if (TxnShape.IsReadOnly(request))
         {
             var read = new ShardRead { Txn = request, Serializable = TxnShape.IsSerializable(request) };
-            return (await _shards.ReadAsync(shard, read, context.CancellationToken)).Txn;
+            return (await _shards.ReadAsync(shard, read, ct)).Txn;
         }
-        return (await ProposeAsync(shard, new ShardCommand { Txn = request }, context)).Txn;
+        return (await ProposeAsync(shard, new ShardCommand { Txn = request }, ct)).Txn;
     }
 
     public async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context)
@@ -66,16 +73,16 @@ public sealed class KvService
         CompactionResponse? response = null;
         foreach (var range in _shards.Map.Ranges)
         {
-            response = (await ProposeAsync(range.ShardId, new ShardCommand { Compaction = request }, context)).Compaction;
+            response = (await ProposeAsync(range.ShardId, new ShardCommand { Compaction = request }, context.CancellationToken)).Compaction;
         }
         return response!;
     }
 
-    private Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, ServerCallContext context)
+    private Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, CancellationToken ct)
     {
         if (command.CalculateSize() > _options.MaxRequestBytes) EtcdErrors.Throw(ShardError.RequestTooLarge);
         if (AddsData(command) && _databaseSize.Bytes > _options.QuotaBackendBytes) EtcdErrors.Throw(ShardError.NoSpace);
-        return _shards.ProposeAsync(shard, command, context.CancellationToken);
+        return _shards.ProposeAsync(shard, command, ct);
     }
 
     /// <summary>Over the backend quota etcd refuses puts (alone or in a txn) but still takes deletes and compaction.</summary>

@@ -21,12 +21,15 @@ public sealed class LeaseService
 
     private ulong LeaseShard => _shards.Map.Ranges[0].ShardId;
 
-    public async Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context)
+    public Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context) =>
+        LeaseGrantAsync(request, context.CancellationToken);
+
+    public async Task<LeaseGrantResponse> LeaseGrantAsync(LeaseGrantRequest request, CancellationToken ct)
     {
         var grant = request.Clone();
         // etcd picks a random positive id when the client leaves it 0; the proposer does, so every replica agrees.
         if (grant.ID == 0) grant.ID = Random.Shared.NextInt64(1, long.MaxValue);
-        var reply = await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseGrant = grant }, context.CancellationToken);
+        var reply = await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseGrant = grant }, ct);
         return reply.LeaseGrant;
     }
 

@@ -1,6 +1,8 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Runtime.Grpc;
+using V3Electionpb;
+using V3Lockpb;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 
@@ -38,6 +40,20 @@ public sealed class EtcdClient : IDisposable
     }
 
     public Task<MemberListResponse> MemberListAsync() => Call("/etcdserverpb.Cluster/MemberList", new MemberListRequest(), MemberListResponse.Parser);
+
+    public Task<LockResponse> LockAsync(LockRequest request, CancellationToken ct = default) =>
+        _grpc.UnaryAsync("/v3lockpb.Lock/Lock", request, LockResponse.Parser, timeout: CallTimeout, ct: ct);
+    public Task<UnlockResponse> UnlockAsync(ByteString key) => Call("/v3lockpb.Lock/Unlock", new UnlockRequest { Key = key }, UnlockResponse.Parser);
+
+    public Task<CampaignResponse> CampaignAsync(CampaignRequest request, CancellationToken ct = default) =>
+        _grpc.UnaryAsync("/v3electionpb.Election/Campaign", request, CampaignResponse.Parser, timeout: CallTimeout, ct: ct);
+    public Task<ProclaimResponse> ProclaimAsync(ProclaimRequest request) => Call("/v3electionpb.Election/Proclaim", request, ProclaimResponse.Parser);
+    public Task<LeaderResponse> LeaderAsync(ByteString name) => Call("/v3electionpb.Election/Leader", new LeaderRequest { Name = name }, LeaderResponse.Parser);
+    public Task<ResignResponse> ResignAsync(ResignRequest request) => Call("/v3electionpb.Election/Resign", request, ResignResponse.Parser);
+
+    /// <summary>The Observe stream: the election's leader, then every proclamation, until <paramref name="ct"/> ends it.</summary>
+    public IAsyncEnumerable<LeaderResponse> ObserveAsync(ByteString name, CancellationToken ct) =>
+        _grpc.ServerStreamingAsync("/v3electionpb.Election/Observe", new LeaderRequest { Name = name }, LeaderResponse.Parser, ct: ct);
 
     public Task<PutResponse> PutAsync(string key, string value) =>
         PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8(value) });

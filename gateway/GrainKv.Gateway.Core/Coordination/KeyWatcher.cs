@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Etcdserverpb;
+using Google.Protobuf;
+using GrainKv.Gateway.Errors;
+using GrainKv.Gateway.Routing;
+using GrainKv.Grains.Replication;
+using GrainKv.Shard;
+using Mvccpb;
+
+namespace GrainKv.Gateway.Coordination;
+
+/// <summary>
+/// How the Lock and Election services watch: each watch is a stream of its own with one watcher, on the
+/// applied state of this silo's replica of the key's shard. A gateway without a local replica replaces
+/// this class, nothing else.
+/// </summary>
+public sealed class KeyWatcher
+{
+    private readonly ReplicaDriver _replicas;
+    private readonly ShardClient _shards;
+
+    public KeyWatcher(ReplicaDriver replicas, ShardClient shards)
+    {
+        _replicas = replicas;
+        _shards = shards;
+    }
+
+    /// <summary>Returns at the first deletion of <paramref name="key"/> at or after <paramref name="fromRevision"/>.</summary>
+    public async Task WaitForDeleteAsync(ByteString key, long fromRevision, CancellationToken ct)
+    {
+        await foreach (var response in WatchAsync(key, ByteString.Empty, fromRevision, ct))
+        {
+            if (response.Events.Any(e => e.Type == Event.Types.EventType.Delete)) return;
+        }
+        throw new UnreachableException("a watch ends only by cancellation or error");
+    }
+
+    /// <summary>
+    /// Every response with events on [key, rangeEnd) from <paramref name="startRevision"/> on, until
+    /// cancelled; a compacted start fails with etcd's Compacted error.
+    /// </summary>
+    public async IAsyncEnumerable<WatchResponse> WatchAsync(ByteString key, ByteString rangeEnd, long startRevision,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var replica = _replicas.LocalReplica(_shards.ShardFor(key.Span, rangeEnd.Span));
+        if (replica is null) EtcdErrors.Throw(ShardError.NoLeader);
+        // Not disposed: the replica may still call a wake-up it took just before CloseWatch.
+        var wakeUp = new SemaphoreSlim(0);
+        var stream = replica.OpenWatch(() => wakeUp.Release());
+        try
+        {
+            replica.HandleWatch(stream, new WatchRequest
+            {
+                CreateRequest = new WatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision },
+            });
+            var more = false;
+            while (true)
+            {
+                if (!more) await wakeUp.WaitAsync(ct);
+                var (responses, hasMore) = replica.TakeWatchOutbox(stream);
+                foreach (var response in responses)
+                {
+                    if (response.CompactRevision != 0) EtcdErrors.Throw(ShardError.Compacted);
+                    if (response.Events.Count > 0) yield return response;
+                }
+                more = hasMore;
+            }
+        }
+        finally
+        {
+            replica.CloseWatch(stream);
+        }
+    }
+}
