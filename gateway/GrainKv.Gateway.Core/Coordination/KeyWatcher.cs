@@ -43,33 +43,18 @@ public sealed class KeyWatcher
     public async IAsyncEnumerable<WatchResponse> WatchAsync(ByteString key, ByteString rangeEnd, long startRevision,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var replica = _replicas.LocalReplica(_shards.ShardFor(key.Span, rangeEnd.Span));
-        if (replica is null) EtcdErrors.Throw(ShardError.NoLeader);
-        // Not disposed: the replica may still call a wake-up it took just before CloseWatch.
-        var wakeUp = new SemaphoreSlim(0);
-        var stream = replica.OpenWatch(() => wakeUp.Release());
-        try
+        using var stream = LocalWatchStream.Open(_replicas, _shards.ShardFor(key.Span, rangeEnd.Span));
+        stream.Send(new WatchRequest
         {
-            replica.HandleWatch(stream, new WatchRequest
+            CreateRequest = new WatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision },
+        });
+        while (true)
+        {
+            foreach (var response in await stream.ReceiveAsync(ct))
             {
-                CreateRequest = new WatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision },
-            });
-            var more = false;
-            while (true)
-            {
-                if (!more) await wakeUp.WaitAsync(ct);
-                var (responses, hasMore) = replica.TakeWatchOutbox(stream);
-                foreach (var response in responses)
-                {
-                    if (response.CompactRevision != 0) EtcdErrors.Throw(ShardError.Compacted);
-                    if (response.Events.Count > 0) yield return response;
-                }
-                more = hasMore;
+                if (response.CompactRevision != 0) EtcdErrors.Throw(ShardError.Compacted);
+                if (response.Events.Count > 0) yield return response;
             }
-        }
-        finally
-        {
-            replica.CloseWatch(stream);
         }
     }
 }

@@ -24,39 +24,29 @@ public sealed class WatchService
 
     public async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
     {
-        var replica = _replicas.LocalReplica(_shards.Map.Ranges[0].ShardId)
-            ?? throw new RpcException(StatusCode.Unavailable, "etcdserver: no leader");
-        using var wakeUp = new SemaphoreSlim(0);
-        var stream = replica.OpenWatch(() => wakeUp.Release());
-        var reader = ReadRequestsAsync(replica, stream, requests, context.CancellationToken);
+        using var stream = LocalWatchStream.Open(_replicas, _shards.Map.Ranges[0].ShardId);
+        var reader = ReadRequestsAsync(stream, requests, context.CancellationToken);
         try
         {
             while (true)
             {
-                await wakeUp.WaitAsync(context.CancellationToken);
-                bool more;
-                do
+                foreach (var response in await stream.ReceiveAsync(context.CancellationToken))
                 {
-                    var outbox = replica.TakeWatchOutbox(stream);
-                    foreach (var response in outbox.Responses) await responses.WriteAsync(response, context.CancellationToken);
-                    more = outbox.More;
+                    await responses.WriteAsync(response, context.CancellationToken);
                 }
-                while (more);
             }
         }
         finally
         {
-            replica.CloseWatch(stream);
             await reader;
         }
     }
 
-    private static async Task ReadRequestsAsync(ReplicaCore replica, GrainKv.Watch.WatchStream stream,
-        IAsyncStreamReader<WatchRequest> requests, CancellationToken ct)
+    private static async Task ReadRequestsAsync(LocalWatchStream stream, IAsyncStreamReader<WatchRequest> requests, CancellationToken ct)
     {
         try
         {
-            while (await requests.MoveNext(ct)) replica.HandleWatch(stream, requests.Current);
+            while (await requests.MoveNext(ct)) stream.Send(requests.Current);
         }
         catch (OperationCanceledException)
         {

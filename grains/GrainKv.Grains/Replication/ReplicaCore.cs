@@ -226,7 +226,12 @@ public sealed class ReplicaCore
     /// <summary>What to write to the stream next, and whether more remains (history still to replay).</summary>
     public (IReadOnlyList<WatchResponse> Responses, bool More) TakeWatchOutbox(WatchStream stream)
     {
-        lock (_gate) return (stream.TakeOutbox(), stream.HasOutput);
+        lock (_gate)
+        {
+            var responses = stream.TakeOutbox();
+            foreach (var response in responses) ResponseHeaders.Stamp(response.Header, _identity, _node.Term);
+            return (responses, stream.HasOutput);
+        }
     }
 
     /// <summary>A progress-notify interval passed: idle watchers that asked for it hear the current revision.</summary>

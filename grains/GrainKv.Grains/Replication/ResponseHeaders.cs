@@ -27,7 +27,11 @@ public static class ResponseHeaders
             ShardReply.ResponseOneofCase.LeaseKeepAlive => reply.LeaseKeepAlive.Header ??= new ResponseHeader(),
             _ => null,
         };
-        if (header is null) return;
+        if (header is not null) Stamp(header, identity, raftTerm);
+    }
+
+    public static void Stamp(ResponseHeader header, ClusterIdentity identity, ulong raftTerm)
+    {
         header.ClusterId = identity.ClusterId;
         header.MemberId = identity.MemberId;
         header.RaftTerm = raftTerm;

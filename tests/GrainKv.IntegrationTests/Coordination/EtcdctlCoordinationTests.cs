@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GrainKv.IntegrationTests.Infrastructure;
 
 namespace GrainKv.IntegrationTests.Coordination;
@@ -31,18 +30,22 @@ public sealed class EtcdctlCoordinationTests
             Assert.Equal(["PUT", "cw/a", "1", "PUT", "cw/a", "1", "cw/a", "2", "DELETE", "cw/a", "2", "cw/a"], lines.Take(12));
         }
 
-        // lock: the second contender runs only after the first released the lock.
-        var clock = Stopwatch.StartNew();
-        var holder = Infrastructure.Etcdctl.RunAsync(cluster.Members[0].Endpoint, null, "lock", "cl", "--", "sh", "-c", "sleep 2; echo first");
-        await Task.Delay(500);
-        var contender = await Infrastructure.Etcdctl.RunAsync(cluster.Members[1].Endpoint, null, "lock", "cl", "echo", "second");
-        var contenderDone = clock.Elapsed;
-        var held = await holder;
-        Assert.True(held.ExitCode == 0, held.Stderr);
-        Assert.True(contender.ExitCode == 0, contender.Stderr);
-        Assert.Equal("first", held.Stdout.Trim());
-        Assert.Equal("second", contender.Stdout.Trim());
-        Assert.True(contenderDone >= TimeSpan.FromSeconds(2), $"the second contender got the lock after {contenderDone}, while the first held it for 2 s");
+        // lock: the second contender runs only after the first released the lock, so its line comes second.
+        var order = Path.Combine(Path.GetTempPath(), $"grainkv-lock-order-{Guid.NewGuid():N}");
+        try
+        {
+            var holder = Infrastructure.Etcdctl.RunAsync(cluster.Members[0].Endpoint, null, "lock", "cl", "--", "sh", "-c", $"sleep 2; echo first >> {order}");
+            await Eventually(() => LockKeyExistsAsync(cluster.Members[1].Endpoint), () => "the first contender never took the lock");
+            var contender = await Infrastructure.Etcdctl.RunAsync(cluster.Members[1].Endpoint, null, "lock", "cl", "--", "sh", "-c", $"echo second >> {order}");
+            var held = await holder;
+            Assert.True(held.ExitCode == 0, held.Stderr);
+            Assert.True(contender.ExitCode == 0, contender.Stderr);
+            Assert.Equal(["first", "second"], File.ReadAllLines(order));
+        }
+        finally
+        {
+            File.Delete(order);
+        }
 
         // elect: a campaigner becomes leader, and an observer (-l) on every member sees it.
         using var alice = ServerProcess.Start("etcdctl", ["--endpoints", writer, "elect", "ce", "alice"], Api3);
@@ -54,10 +57,15 @@ public sealed class EtcdctlCoordinationTests
         }
     }
 
-    private static async Task Eventually(Func<bool> condition, Func<string> failure)
+    private static async Task<bool> LockKeyExistsAsync(string endpoint) =>
+        (await Infrastructure.Etcdctl.RunAsync(endpoint, null, "get", "--prefix", "--keys-only", "cl/")).Stdout.Contains("cl/");
+
+    private static Task Eventually(Func<bool> condition, Func<string> failure) => Eventually(() => Task.FromResult(condition()), failure);
+
+    private static async Task Eventually(Func<Task<bool>> condition, Func<string> failure)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, failure());
             await Task.Delay(100);
