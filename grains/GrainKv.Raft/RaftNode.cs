@@ -71,6 +71,9 @@ public sealed partial class RaftNode
     /// <summary>The index of the last entry in the log; right after a successful <see cref="Propose"/>, the proposal's.</summary>
     public ulong LastIndex => _raftLog.LastIndex;
 
+    /// <summary>The index the in-memory log starts after: the latest snapshot's, taken here or received from the leader and not yet applied.</summary>
+    public ulong SnapshotIndex => _raftLog.SnapshotIndex;
+
     public RaftStatus Status => new(Id, Term, Role, LeaderId, _raftLog.Commit, _appliedIndex, _raftLog.LastIndex, _membership.ToConfState());
 
     /// <summary>The term of the entry at <paramref name="index"/>, which must still be in the log or be the snapshot point.</summary>

@@ -1,5 +1,6 @@
 using Etcdserverpb;
 using Google.Protobuf;
+using GrainKv.Grains.Replication;
 using GrainKv.Shard;
 using GrainKv.Testing.Linearizability;
 
@@ -15,7 +16,6 @@ public sealed class SimulatedClient(int id, Simulation simulation)
     private Operation? _call;
     private int _attempt;
     private ulong _target = 1;
-    private (int Attempt, ulong Target, Task<ShardReply> Reply)? _awaited;
     private int _sequence;
 
     public bool Busy => _call is not null;
@@ -44,30 +44,13 @@ public sealed class SimulatedClient(int id, Simulation simulation)
         };
     }
 
-    /// <summary>Looks at the reply the current attempt is waiting for; called after every event.</summary>
-    public void Poll()
-    {
-        if (_awaited is not { } awaited || !awaited.Reply.IsCompleted) return;
-        _awaited = null;
-        var reply = awaited.Reply.Result;
-        if (simulation.Network.LosesClientMessage()) return;
-        simulation.Clock.Schedule(simulation.Network.DelayMs(), () => OnReply(awaited.Attempt, awaited.Target, reply));
-    }
-
     private void SendAttempt()
     {
         var call = _call!;
         var attempt = ++_attempt;
         var target = _target;
-        if (simulation.Network.LosesClientMessage()) return;
-        simulation.Clock.Schedule(simulation.Network.DelayMs(), () =>
-        {
-            // The request reaches the replica even if the client has given up on it by now.
-            if (simulation.LiveReplica(target) is not { } replica) return;
-            var reply = Submit(replica, call);
-            replica.Pump();
-            if (attempt == _attempt && ReferenceEquals(_call, call)) _awaited = (attempt, target, reply);
-        });
+        // The request reaches the replica even if the client has given up on it by now.
+        simulation.Cluster.Calls.Call(target, core => Submit(core, call), reply => OnReply(attempt, target, reply));
     }
 
     private void OnReply(int attempt, ulong target, ShardReply reply)
@@ -113,20 +96,19 @@ public sealed class SimulatedClient(int id, Simulation simulation)
     private void Finish(Operation outcome)
     {
         _call = null;
-        _awaited = null;
         _attempt++;
         if (outcome.OutcomeUnknown) _target = _target % (ulong)simulation.Options.Replicas + 1;
         simulation.Record(outcome);
     }
 
-    private static Task<ShardReply> Submit(SimulatedReplica replica, Operation call)
+    private static Task<ShardReply> Submit(ReplicaCore core, Operation call)
     {
         var key = ByteString.CopyFromUtf8(call.Key);
         return call.Kind switch
         {
-            OperationKind.Put => replica.Core.Propose(new ShardCommand { Put = new PutRequest { Key = key, Value = ByteString.CopyFromUtf8(call.Value) } }),
-            OperationKind.Get => replica.Core.Read(new ShardRead { Range = new RangeRequest { Key = key } }),
-            _ => replica.Core.Propose(new ShardCommand { Txn = CompareAndSwap(key, call.Expected!, call.Value!) }),
+            OperationKind.Put => core.Propose(new ShardCommand { Put = new PutRequest { Key = key, Value = ByteString.CopyFromUtf8(call.Value) } }),
+            OperationKind.Get => core.Read(new ShardRead { Range = new RangeRequest { Key = key } }),
+            _ => core.Propose(new ShardCommand { Txn = CompareAndSwap(key, call.Expected!, call.Value!) }),
         };
     }
 

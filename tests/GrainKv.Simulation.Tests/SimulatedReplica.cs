@@ -23,21 +23,22 @@ public sealed class SimulatedReplica : IRaftReplicaView
     private readonly SeededRandomSource _random;
     private readonly int _maxDiskLatencyMs;
     private readonly Action<Message> _send;
-    private readonly Action<SimulatedReplica, ulong> _applied;
+    private readonly Action<SimulatedReplica, IReadOnlyList<Entry>> _applied;
     private readonly List<Entry> _appliedEntries = [];
     private IReadOnlyList<Entry> _storedEntries = [];
     private HardState? _unsyncedHardState;
     private bool _writing;
+    private long _diskStalledUntilMs;
     private ulong _appliedIndex;
 
-    private SimulatedReplica(ulong id, InMemoryRaftLogStore store, RaftConfig config, long snapshotCount, VirtualClock clock,
-        SeededRandomSource random, int maxDiskLatencyMs, Action<Message> send, Action<SimulatedReplica, ulong> applied)
+    private SimulatedReplica(ulong id, InMemoryRaftLogStore store, RaftConfig config, SimulationOptions options, VirtualClock clock,
+        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied)
     {
         Id = id;
         Store = store;
         _clock = clock;
         _random = random;
-        _maxDiskLatencyMs = maxDiskLatencyMs;
+        _maxDiskLatencyMs = options.MaxDiskLatencyMs;
         _send = send;
         _applied = applied;
 
@@ -46,7 +47,7 @@ public sealed class SimulatedReplica : IRaftReplicaView
         _storedEntries = stored.Entries;
         var recovered = RecoveredReplica.From(new ReplicaKey(ShardId, id), generation, stored, config,
             new SeededRandomSource(random.NextUInt64()), NullLogger.Instance,
-            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), new ReplicaTiming(() => clock.NowMs, 1000, snapshotCount));
+            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), new ReplicaTiming(() => clock.NowMs, options.ElectionTimeoutMs, options.SnapshotCount));
         _appliedIndex = stored.Snapshot?.Metadata.Index ?? 0;
         Node = recovered.Node;
         StateMachine = recovered.StateMachine;
@@ -70,9 +71,15 @@ public sealed class SimulatedReplica : IRaftReplicaView
 
     public IReadOnlyList<Entry> Applied => _appliedEntries;
 
-    public static SimulatedReplica Start(ulong id, InMemoryRaftLogStore store, RaftConfig config, long snapshotCount, VirtualClock clock,
-        SeededRandomSource random, int maxDiskLatencyMs, Action<Message> send, Action<SimulatedReplica, ulong> applied) =>
-        new(id, store, config, snapshotCount, clock, random, maxDiskLatencyMs, send, applied);
+    public ulong AppliedIndex => _appliedIndex;
+
+    /// <summary>
+    /// Starts a replica on what <paramref name="store"/> holds. <paramref name="applied"/> hears of
+    /// every batch the state machine applied, with the entries new to it.
+    /// </summary>
+    public static SimulatedReplica Start(ulong id, InMemoryRaftLogStore store, RaftConfig config, SimulationOptions options, VirtualClock clock,
+        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied) =>
+        new(id, store, config, options, clock, random, send, applied);
 
     /// <summary>The process dies: nothing but the store survives, and the store refuses this instance.</summary>
     public InMemoryRaftLogStore Crash()
@@ -81,11 +88,16 @@ public sealed class SimulatedReplica : IRaftReplicaView
         return Store.Restart();
     }
 
+    /// <summary>One tick, unless a write is in flight: ReplicaDriver's loop ticks only between batches, so a hung disk stops the clock of every Raft timeout.</summary>
     public void Tick()
     {
+        if (_writing) return;
         Core.Tick();
         Pump();
     }
+
+    /// <summary>The disk hangs until <paramref name="untilMs"/>: a write in flight or started before then lands no earlier.</summary>
+    public void StallDisk(long untilMs) => _diskStalledUntilMs = Math.Max(_diskStalledUntilMs, untilMs);
 
     public void Step(Message message)
     {
@@ -118,14 +130,21 @@ public sealed class SimulatedReplica : IRaftReplicaView
             };
             _unsyncedHardState = null;
             _writing = true;
-            _clock.Schedule(_random.Next(_maxDiskLatencyMs + 1), () =>
-            {
-                if (!Alive) return;
-                _writing = false;
-                Finish(ready, write);
-                Pump();
-            });
+            _clock.Schedule(_random.Next(_maxDiskLatencyMs + 1), () => Land(ready, write));
         }
+    }
+
+    private void Land(RaftReady ready, GroupWrite write)
+    {
+        if (!Alive) return;
+        if (_clock.NowMs < _diskStalledUntilMs)
+        {
+            _clock.Schedule(_diskStalledUntilMs - _clock.NowMs, () => Land(ready, write));
+            return;
+        }
+        _writing = false;
+        Finish(ready, write);
+        Pump();
     }
 
     private void Finish(RaftReady ready, GroupWrite? write)
@@ -145,13 +164,14 @@ public sealed class SimulatedReplica : IRaftReplicaView
     {
         Core.Apply(ready);
         if (ready.Snapshot is { } snapshot && snapshot.Metadata.Index > _appliedIndex) _appliedIndex = snapshot.Metadata.Index;
+        var first = _appliedEntries.Count;
         foreach (var entry in ready.CommittedEntries)
         {
             if (entry.Index <= _appliedIndex) continue;
             _appliedEntries.Add(entry);
             _appliedIndex = entry.Index;
         }
-        _applied(this, _appliedIndex);
+        _applied(this, _appliedEntries[first..]);
     }
 
     private void Save(GroupWrite write)

@@ -21,7 +21,18 @@ public sealed record SimulationOptions
     public required IReadOnlyList<int> TickIntervalsMs { get; init; }
     public int ElectionTicks { get; init; } = 10;
 
-    public static SimulationOptions Draw(SeededRandomSource random)
+    /// <summary>The nominal tick that the nodes' own tick intervals vary around.</summary>
+    public required int TickMs { get; init; }
+
+    /// <summary>The election timeout the replicas are told (lease minimum TTL and failover extension), as a silo derives it from its flags.</summary>
+    public long ElectionTimeoutMs => (long)ElectionTicks * TickMs;
+
+    /// <summary>
+    /// Draws a run's options. Timeouts and fault intervals are measured in ticks of
+    /// <paramref name="tickMs"/>; network and disk latencies are not, so a longer tick makes them
+    /// small against an election timeout, as in a real deployment.
+    /// </summary>
+    public static SimulationOptions Draw(SeededRandomSource random, int tickMs = 10)
     {
         var replicas = random.Next(2) == 0 ? 3 : 5;
         return new SimulationOptions
@@ -33,11 +44,12 @@ public sealed record SimulationOptions
             DuplicatePercent = random.Next(11),
             MaxDelayMs = 1 + random.Next(20),
             MaxDiskLatencyMs = random.Next(4),
-            FaultIntervalMs = 50 + random.Next(250),
-            ClientTimeoutMs = 150 + random.Next(300),
+            FaultIntervalMs = 5 * tickMs + random.Next(25 * tickMs),
+            ClientTimeoutMs = 15 * tickMs + random.Next(30 * tickMs),
             SnapshotCount = 3 + random.Next(25),
-            // Each node ticks at its own pace, so timeouts drift against each other.
-            TickIntervalsMs = [.. Enumerable.Range(0, replicas).Select(_ => 8 + random.Next(5))],
+            // Each node ticks at its own pace, within a fifth of the nominal tick, so timeouts drift against each other.
+            TickIntervalsMs = [.. Enumerable.Range(0, replicas).Select(_ => tickMs * 4 / 5 + random.Next(tickMs * 2 / 5 + 1))],
+            TickMs = tickMs,
         };
     }
 

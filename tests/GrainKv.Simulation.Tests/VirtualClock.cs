@@ -11,7 +11,11 @@ public sealed class VirtualClock
 
     public long NowMs { get; private set; }
 
-    public void Schedule(long delayMs, Action action) => _due.Enqueue(action, (NowMs + delayMs, _sequence++));
+    public void Schedule(long delayMs, Action action)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(delayMs);
+        _due.Enqueue(action, (NowMs + delayMs, _sequence++));
+    }
 
     /// <summary>Runs the next event if it is due by <paramref name="untilMs"/>; false when none is.</summary>
     public bool RunNext(long untilMs)

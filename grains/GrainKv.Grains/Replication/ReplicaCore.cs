@@ -66,19 +66,20 @@ public sealed class ReplicaCore
         return waiter.Task;
     }
 
+    /// <summary>
+    /// A serializable read is served from the applied state at once; any other read waits for a
+    /// ReadIndex round. Lease reads always do (etcd's ensureLeadership before a renewal): a leader
+    /// deposed without knowing it (cut off, or its disk hung so it stopped ticking) would otherwise
+    /// renew leases that the new leader is counting down from its promotion, and a client would
+    /// believe its lease live after the new leader revoked it. Once a quorum answered a heartbeat
+    /// sent after the request arrived, every later leader was elected after the client asked, so
+    /// its countdown outlasts the client's.
+    /// </summary>
     public Task<ShardReply> Read(ShardRead read)
     {
         lock (_gate)
         {
-            if (ShardStateMachine.IsLeaseRead(read))
-            {
-                var answer = _node.Role == RaftRole.Leader
-                    ? _stateMachine.ReadLease(read, _timing.NowMs())
-                    : new ShardReply { Error = ShardError.NotLeader };
-                ResponseHeaders.Stamp(answer, _identity, _node.Term);
-                return Task.FromResult(answer);
-            }
-            if (read.Serializable) return Task.FromResult(Serve(read));
+            if (read.Serializable && !ShardStateMachine.IsLeaseRead(read)) return Task.FromResult(Serve(read));
             var pending = new PendingRead(read, NewWaiter());
             var requestId = ++_nextRequestId;
             var error = _node.ReadIndex(requestId);
@@ -284,8 +285,23 @@ public sealed class ReplicaCore
         var leading = _node.Role == RaftRole.Leader;
         if (leading == _leading) return;
         _leading = leading;
-        if (leading) _stateMachine.Promote(_timing.NowMs(), _timing.ElectionTimeoutMs);
-        else _stateMachine.Demote();
+        if (leading)
+        {
+            _stateMachine.Promote(_timing.NowMs(), _timing.ElectionTimeoutMs);
+            return;
+        }
+        _stateMachine.Demote();
+        RefuseReadsAwaitingIndex();
+    }
+
+    /// <summary>
+    /// The node dropped the reads it had not confirmed when it stopped leading: refuse them now, so
+    /// callers (a keep-alive stream among them) go to the new leader instead of timing out.
+    /// </summary>
+    private void RefuseReadsAwaitingIndex()
+    {
+        foreach (var read in _readsAwaitingIndex.Values) read.Waiter.TrySetResult(new ShardReply { Error = ShardError.NotLeader });
+        _readsAwaitingIndex.Clear();
     }
 
     /// <summary>A snapshot of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one.</summary>
@@ -294,6 +310,10 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             if ((long)(_appliedIndex - _snapshotIndex) < SnapshotCount) return null;
+            // A snapshot from the leader already replaced the log past the applied state (it came
+            // while a write was in flight) and replaces the state once that lands: a snapshot of
+            // the older state is of no use, and the log no longer knows its term.
+            if (_appliedIndex < _node.SnapshotIndex) return null;
             using var data = new MemoryStream();
             _stateMachine.WriteSnapshot(data);
             data.Position = 0;
@@ -331,9 +351,10 @@ public sealed class ReplicaCore
         foreach (var waiter in waiters) waiter.TrySetResult(new ShardReply { Error = error });
     }
 
+    /// <summary>Answers a read from the applied state; a lease read renews or reports on the leader's clock, and is refused if this replica no longer leads.</summary>
     private ShardReply Serve(ShardRead read)
     {
-        var reply = _stateMachine.Read(read);
+        var reply = ShardStateMachine.IsLeaseRead(read) ? _stateMachine.ReadLease(read, _timing.NowMs()) : _stateMachine.Read(read);
         ResponseHeaders.Stamp(reply, _identity, _node.Term);
         return reply;
     }
