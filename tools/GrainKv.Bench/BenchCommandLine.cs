@@ -4,20 +4,26 @@ using Google.Protobuf;
 
 namespace GrainKv.Bench;
 
-/// <summary>The commands: <c>put</c> and <c>range</c>, each a workload plus the shared run options.</summary>
+/// <summary>
+/// The commands: <c>put</c> and <c>range</c>, each a closed-loop workload plus the shared run options; and the
+/// streaming scenarios <c>watch-latency</c> and <c>lease-keepalive</c>.
+/// </summary>
 public static class BenchCommandLine
 {
     // 1 is what System.CommandLine returns for a parse error; a bad combination of valid options is the same mistake.
-    private const int UsageExitCode = 1;
-    private const int RequestsFailedExitCode = 2;
+    internal const int UsageExitCode = 1;
+    internal const int RequestsFailedExitCode = 2;
 
     public static RootCommand Create()
     {
         var root = new RootCommand(
             "Load generator for any etcd v3 gRPC endpoint, etcd and GrainKv alike. "
-            + "Exit code 0 when every request succeeded, 1 on a usage error, 2 when some requests failed.");
+            + "Exit code 0 when every request succeeded, 1 on a usage error, 2 when some requests failed (or, for the streaming "
+            + "scenarios, an event or a keep-alive answer was missing or a lease was lost).");
         root.Subcommands.Add(CreatePutCommand());
         root.Subcommands.Add(CreateRangeCommand());
+        root.Subcommands.Add(WatchLatencyCommand.Create());
+        root.Subcommands.Add(LeaseKeepAliveCommand.Create());
         return root;
     }
 

@@ -11,13 +11,12 @@ namespace GrainKv.Bench;
 public sealed class BenchRunner(BenchSettings settings, IWorkload workload, TextWriter progressOutput)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly double NanosecondsPerTimestampTick = 1e9 / Stopwatch.Frequency;
 
     private long _completed;
 
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
-        GrpcClient[] connections = OpenConnections();
+        GrpcClient[] connections = settings.Connection.OpenClients();
         try
         {
             if (settings.WarmupRequests > 0)
@@ -45,18 +44,6 @@ public sealed class BenchRunner(BenchSettings settings, IWorkload workload, Text
                 connection.Dispose();
             }
         }
-    }
-
-    /// <summary>
-    /// One <see cref="GrpcClient"/> per endpoint, the connections shared out among them as evenly as possible
-    /// (the command line ensures there are at least as many connections as endpoints).
-    /// </summary>
-    private GrpcClient[] OpenConnections()
-    {
-        int endpoints = settings.Endpoints.Count;
-        return settings.Endpoints
-            .Select((endpoint, i) => new GrpcClient(endpoint, settings.Connections / endpoints + (i < settings.Connections % endpoints ? 1 : 0)))
-            .ToArray();
     }
 
     private async Task<ClientTally> RunPhaseAsync(GrpcClient[] connections, RequestBudget budget, CancellationToken ct)
@@ -87,7 +74,7 @@ public sealed class BenchRunner(BenchSettings settings, IWorkload workload, Text
             try
             {
                 await workload.SendAsync(connection, requestNumber, random, ct);
-                tally.Latency.Record((long)((Stopwatch.GetTimestamp() - start) * NanosecondsPerTimestampTick));
+                tally.Latency.Record(StopwatchTime.NanosecondsBetween(start, Stopwatch.GetTimestamp()));
             }
             catch (RpcException error)
             {

@@ -5,8 +5,7 @@ namespace GrainKv.Bench;
 /// whichever comes first; the command line makes sure at least one of them is set.
 /// </summary>
 public sealed record BenchSettings(
-    IReadOnlyList<Uri> Endpoints,
-    int Connections,
+    ConnectionSettings Connection,
     int Clients,
     long? TotalRequests,
     TimeSpan? Duration,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace GrainKv.Bench;
@@ -21,4 +22,21 @@ public static class DurationText
 
         return null;
     }
+
+    /// <summary>An option whose value is a duration in this form; a value in any other form is a parse error.</summary>
+    public static Option<TimeSpan?> CreateOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string text = result.Tokens[0].Value;
+            TimeSpan? duration = TryParse(text);
+            if (duration is null)
+            {
+                result.AddError($"{name} '{text}' is not a positive number followed by ms, s, m or h");
+            }
+
+            return duration;
+        },
+    };
 }

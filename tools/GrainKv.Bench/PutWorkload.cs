@@ -7,8 +7,6 @@ namespace GrainKv.Bench;
 /// <summary>KV/Put of one value, the same bytes every time, under keys drawn from a <see cref="KeySource"/>.</summary>
 public sealed class PutWorkload(KeySource keys, ByteString value) : IWorkload
 {
-    private const string PutPath = "/etcdserverpb.KV/Put";
-
     public Task SendAsync(GrpcClient client, long requestNumber, Random random, CancellationToken ct)
     {
         var request = new PutRequest
@@ -16,6 +14,6 @@ public sealed class PutWorkload(KeySource keys, ByteString value) : IWorkload
             Key = UnsafeByteOperations.UnsafeWrap(keys.KeyFor(requestNumber, random)),
             Value = value,
         };
-        return client.UnaryAsync(PutPath, request, PutResponse.Parser, ct: ct);
+        return client.UnaryAsync(EtcdMethods.Put, request, PutResponse.Parser, ct: ct);
     }
 }

@@ -7,8 +7,6 @@ namespace GrainKv.Bench;
 /// <summary>KV/Range of one key drawn from a <see cref="KeySource"/>, linearizable or serializable.</summary>
 public sealed class RangeWorkload(KeySource keys, bool serializable) : IWorkload
 {
-    private const string RangePath = "/etcdserverpb.KV/Range";
-
     public Task SendAsync(GrpcClient client, long requestNumber, Random random, CancellationToken ct)
     {
         var request = new RangeRequest
@@ -16,6 +14,6 @@ public sealed class RangeWorkload(KeySource keys, bool serializable) : IWorkload
             Key = UnsafeByteOperations.UnsafeWrap(keys.KeyFor(requestNumber, random)),
             Serializable = serializable,
         };
-        return client.UnaryAsync(RangePath, request, RangeResponse.Parser, ct: ct);
+        return client.UnaryAsync(EtcdMethods.Range, request, RangeResponse.Parser, ct: ct);
     }
 }

@@ -2,22 +2,12 @@ using System.CommandLine;
 
 namespace GrainKv.Bench;
 
-/// <summary>The options every command shares: where to connect, how hard to push, when to stop, how to report.</summary>
+/// <summary>The options the closed-loop commands (put, range) share: where to connect, how hard to push, when to stop, how to report.</summary>
 public sealed class RunOptions
 {
     private const long DefaultTotalRequests = 10_000;
 
-    private readonly Option<string> _endpoints = new("--endpoints")
-    {
-        Description = "Comma-separated etcd v3 gRPC endpoints (h2c)",
-        DefaultValueFactory = _ => "http://127.0.0.1:2379",
-    };
-
-    private readonly Option<int> _connections = new Option<int>("--conns")
-    {
-        Description = "HTTP/2 connections, shared out over the endpoints",
-        DefaultValueFactory = _ => 1,
-    }.AtLeast(1);
+    private readonly ConnectionOptions _connection = new();
 
     private readonly Option<int> _clients = new Option<int>("--clients")
     {
@@ -30,21 +20,7 @@ public sealed class RunOptions
         Description = $"Requests to measure (default {DefaultTotalRequests} unless --duration is given; with both, the first bound reached ends the run)",
     }.AtLeast(1);
 
-    private readonly Option<TimeSpan?> _duration = new("--duration")
-    {
-        Description = "How long to measure, e.g. 30s, 500ms, 2m",
-        CustomParser = result =>
-        {
-            string text = result.Tokens[0].Value;
-            TimeSpan? duration = DurationText.TryParse(text);
-            if (duration is null)
-            {
-                result.AddError($"--duration '{text}' is not a positive number followed by ms, s, m or h");
-            }
-
-            return duration;
-        },
-    };
+    private readonly Option<TimeSpan?> _duration = DurationText.CreateOption("--duration", "How long to measure, e.g. 30s, 500ms, 2m");
 
     private readonly Option<long> _warmup = new Option<long>("--warmup")
     {
@@ -64,7 +40,8 @@ public sealed class RunOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[_endpoints, _connections, _clients, _total, _duration, _warmup, _json, _progress])
+        _connection.AddTo(command);
+        foreach (Option option in (Option[])[_clients, _total, _duration, _warmup, _json, _progress])
         {
             command.Options.Add(option);
         }
@@ -72,23 +49,16 @@ public sealed class RunOptions
 
     public (BenchSettings? Settings, string? Error) Read(ParseResult parsed)
     {
-        var (endpoints, endpointsError) = EndpointList.Parse(parsed.GetRequiredValue(_endpoints));
-        if (endpoints is null)
+        var (connection, connectionError) = _connection.Read(parsed);
+        if (connection is null)
         {
-            return (null, endpointsError);
-        }
-
-        int connections = parsed.GetValue(_connections);
-        if (connections < endpoints.Count)
-        {
-            return (null, $"--conns {connections} is fewer than the {endpoints.Count} endpoints; each endpoint needs a connection");
+            return (null, connectionError);
         }
 
         TimeSpan? duration = parsed.GetValue(_duration);
         long? total = parsed.GetValue(_total) ?? (duration is null ? DefaultTotalRequests : null);
         var settings = new BenchSettings(
-            endpoints,
-            connections,
+            connection,
             parsed.GetValue(_clients),
             total,
             duration,

@@ -14,6 +14,7 @@ public sealed class EtcdServer : IDisposable
     }
 
     public Uri ClientUrl { get; }
+    public ServerProcess Process => _process;
     public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
 
     public static async Task<EtcdServer> StartAsync()
