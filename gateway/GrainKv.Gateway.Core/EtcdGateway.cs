@@ -6,6 +6,7 @@ using GrainKv.Gateway.Services;
 using GrainKv.Runtime.Grpc;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using V3Electionpb;
 using V3Lockpb;
 
@@ -14,9 +15,15 @@ namespace GrainKv.Gateway;
 /// <summary>The etcd v3 API as GrainKv serves it: which gRPC paths exist and who answers them.</summary>
 public static class EtcdGateway
 {
+    /// <summary>
+    /// The etcd services, routed through the registered <see cref="Runtime.IGrainFactory"/>. Watches come from this
+    /// silo's replicas unless an <see cref="IWatchSource"/> was registered before.
+    /// </summary>
     public static IServiceCollection AddEtcdGateway(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton(options);
+        services.TryAddSingleton<IWatchSource, LocalWatchSource>();
+        services.AddSingleton<ShardLeaders>();
         services.AddSingleton<ShardClient>();
         services.AddSingleton<KvService>();
         services.AddSingleton<MaintenanceService>();

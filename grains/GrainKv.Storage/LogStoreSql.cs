@@ -2,7 +2,8 @@ namespace GrainKv.Storage;
 
 /// <summary>
 /// The log store's statements, portable between SQLite (3.35+) and PostgreSQL (9.5+): named parameters,
-/// ON CONFLICT upserts and RETURNING. Only the schema (<see cref="SqliteSchema"/>) is per dialect.
+/// ON CONFLICT upserts and RETURNING. Only the schema (<see cref="SqliteSchema"/>, <see cref="PostgresSchema"/>) is
+/// per dialect, plus PostgreSQL's row locks and bulk insert (<see cref="PostgresSql"/>).
 /// <c>wal.data</c> holds the whole serialized <see cref="GrainKv.Raft.Entry"/> (its type travels with it);
 /// <c>snapshot.data</c> the whole serialized <see cref="GrainKv.Raft.Snapshot"/>; <c>raft_state.conf</c> a
 /// serialized <see cref="GrainKv.Raft.ConfState"/>. The idx and term columns repeat what the messages hold, for

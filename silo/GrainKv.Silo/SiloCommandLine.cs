@@ -1,4 +1,5 @@
 using System.CommandLine;
+using static GrainKv.Hosting.EnvironmentFlags;
 
 namespace GrainKv.Silo;
 
@@ -30,6 +31,11 @@ public static class SiloCommandLine
         var compactionMode = Flag("--auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision.", defaults.AutoCompactionMode);
         var compactionRetention = Flag("--auto-compaction-retention", "Auto compaction retention (0 = off).", defaults.AutoCompactionRetention);
         var progressNotify = Flag("--experimental-watch-progress-notify-interval", "Duration of periodic watch progress notifications.", defaults.WatchProgressNotifyInterval);
+        var storage = Flag("--storage", "Where the Raft logs live: 'sqlite' (in the data dir) or 'postgres' (--postgres-connection).", defaults.Storage);
+        var postgresConnection = Flag("--postgres-connection", "Npgsql connection string of this silo's own PostgreSQL database, for --storage postgres.", defaults.PostgresConnection);
+        var membership = Flag("--membership-connection", "Npgsql connection string of the PostgreSQL server holding the membership table; without it the --initial-cluster list is the membership.", defaults.MembershipConnection);
+        var membershipHeartbeat = Flag("--membership-heartbeat-interval", "Time (in milliseconds) between heartbeats into the membership table.", defaults.MembershipHeartbeatIntervalMs);
+        var membershipDeath = Flag("--membership-death-timeout", "Time (in milliseconds) without a heartbeat after which a silo is declared dead.", defaults.MembershipDeathTimeoutMs);
         // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
         var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
         var logger = Flag("--logger", "Accepted for etcd compatibility; ignored.", "");
@@ -37,12 +43,15 @@ public static class SiloCommandLine
         var logLevel = Flag("--log-level", "Accepted for etcd compatibility; ignored.", "");
         compactionMode.AcceptOnlyFromAmong("periodic", "revision");
         initialClusterState.AcceptOnlyFromAmong("new", "existing");
+        storage.AcceptOnlyFromAmong(SiloStorage.Sqlite, SiloStorage.Postgres);
 
         var root = new RootCommand("GrainKv silo: a sharded coordination service that speaks the etcd v3 API.")
         {
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
             quota, compactionMode, compactionRetention, progressNotify, enablePprof, logger, logOutputs, logLevel,
+            membership, membershipHeartbeat, membershipDeath,
+            storage, postgresConnection,
         };
         root.SetAction((parsed, ct) => run(new SiloOptions
         {
@@ -65,39 +74,12 @@ public static class SiloCommandLine
             AutoCompactionMode = parsed.GetRequiredValue(compactionMode),
             AutoCompactionRetention = parsed.GetRequiredValue(compactionRetention),
             WatchProgressNotifyInterval = parsed.GetRequiredValue(progressNotify),
+            Storage = parsed.GetRequiredValue(storage),
+            PostgresConnection = parsed.GetRequiredValue(postgresConnection),
+            MembershipConnection = parsed.GetRequiredValue(membership),
+            MembershipHeartbeatIntervalMs = parsed.GetValue(membershipHeartbeat),
+            MembershipDeathTimeoutMs = parsed.GetValue(membershipDeath),
         }, ct));
         return root;
     }
-
-    /// <summary>GRAINKV_ plus the flag name in upper snake case: --data-dir is GRAINKV_DATA_DIR.</summary>
-    public static string EnvironmentVariableFor(string flag) =>
-        "GRAINKV_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
-
-    private static Option<T> Flag<T>(string flag, string description, T fallback)
-    {
-        var variable = EnvironmentVariableFor(flag);
-        return new Option<T>(flag)
-        {
-            Description = $"{description} [env {variable}]",
-            DefaultValueFactory = result =>
-            {
-                var fromEnvironment = Environment.GetEnvironmentVariable(variable);
-                if (string.IsNullOrEmpty(fromEnvironment)) return fallback;
-                try
-                {
-                    return (T)Convert.ChangeType(fromEnvironment, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (FormatException)
-                {
-                    result.AddError($"{variable}={fromEnvironment} is not a valid value for {flag}.");
-                    return fallback;
-                }
-            },
-        };
-    }
-
-    private static string Join(IEnumerable<Uri> urls) => string.Join(',', urls.Select(u => u.ToString().TrimEnd('/')));
-
-    private static IReadOnlyList<Uri> Urls(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray();
 }

@@ -1,10 +1,10 @@
-using System.Reflection;
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
 using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
+using GrainKv.Hosting;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
@@ -12,8 +12,6 @@ using GrainKv.Runtime.Metrics;
 using GrainKv.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,9 +25,6 @@ namespace GrainKv.Silo;
 /// </summary>
 public static partial class SiloHost
 {
-    public static string GrainKvVersion =>
-        typeof(SiloHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-
     public static async Task<int> RunAsync(SiloOptions options, CancellationToken ct)
     {
         Directory.CreateDirectory(options.DataDir);
@@ -43,17 +38,11 @@ public static partial class SiloHost
         };
 
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder.Logging);
+        HostLogging.Configure(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureForGrpc(options.ListenClientUrls.Concat(options.ListenPeerUrls));
-            foreach (var url in options.ListenMetricsUrls)
-            {
-                kestrel.Listen(System.Net.IPAddress.Parse(url.Host), url.Port, listen => listen.Protocols = HttpProtocols.Http1);
-            }
-            // Watch and keep-alive streams are idle for long stretches; etcd never times them out.
-            kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.ListenForDiagnostics(options.ListenMetricsUrls);
         });
 
         var services = builder.Services;
@@ -62,6 +51,8 @@ public static partial class SiloHost
         var silos = ReplicaPlacement.SilosOf(identity);
         services.AddSingleton<ReplicaPlacement>();
         services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
+        SiloMembership.Add(services, options, silos.Local,
+            storageIdentity: options.MembershipConnection.Length > 0 ? await SiloStorage.ServerIdentityAsync(options, ct) : null);
         services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions
         {
@@ -70,9 +61,8 @@ public static partial class SiloHost
             SnapshotCount = options.SnapshotCount,
             WatchProgressNotifyInterval = GoDuration.Parse(options.WatchProgressNotifyInterval),
         });
-        using var storeLoggers = LoggerFactory.Create(ConfigureLogging);
-        var store = await SqliteRaftLogStore.OpenAsync(Path.Combine(options.DataDir, "grainkv.db"),
-            storeLoggers.CreateLogger<SqliteRaftLogStore>(), ct);
+        using var storeLoggers = LoggerFactory.Create(HostLogging.Configure);
+        var store = await SiloStorage.OpenAsync(options, storeLoggers, ct);
         services.AddSingleton<IRaftLogStore>(store);
         services.AddSingleton<ReplicaDriver>();
         services.AddSingleton<IRaftMessageSink>(sp => sp.GetRequiredService<ReplicaDriver>());
@@ -89,7 +79,7 @@ public static partial class SiloHost
 
         await using var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrainKv.Silo");
-        LogStarting(log, GrainKvVersion, options.Name, identity.MemberId, options.DataDir,
+        LogStarting(log, DiagnosticsEndpoints.GrainKvVersion, options.Name, identity.MemberId, options.DataDir,
             string.Join(',', options.ListenClientUrls), string.Join(',', options.ListenMetricsUrls));
 
         // Peer URLs carry silo-to-silo traffic (Raft messages, remote grain calls); client URLs the etcd API.
@@ -100,25 +90,11 @@ public static partial class SiloHost
         var siloServerOptions = new GrpcServerOptions { MaxReceiveMessageBytes = int.MaxValue };
         app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseGrpcServices(siloRegistry, siloServerOptions));
         app.UseGrpcServices(EtcdGateway.CreateRegistry(app.Services), EtcdGateway.ServerOptions(gatewayOptions));
-        var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
-        app.MapGet("/metrics", () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4"));
-        app.MapGet("/health", () => Results.Json(new { health = "true" }));
-        app.MapGet("/version", () => Results.Json(new { grainkv = GrainKvVersion, etcdserver = Gateway.Services.MaintenanceService.EtcdApiVersion, etcdcluster = "3.4.0" }));
+        app.MapDiagnostics();
 
+        var membership = SiloMembership.AgentOf(app.Services);
         await app.RunAsync(ct);
-        return 0;
-    }
-
-    private static void ConfigureLogging(ILoggingBuilder logging)
-    {
-        logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        return SiloMembership.ExitCode(membership);
     }
 
     /// <summary>
@@ -134,9 +110,8 @@ public static partial class SiloHost
             : [ClusterMember.Create(options.Name, peerUrls)];
         var self = members.FirstOrDefault(m => m.Name == options.Name)
             ?? throw new ArgumentException($"--initial-cluster does not name this member ('{options.Name}')");
-        var initialCluster = string.Join(',', members.Select(m => $"{m.Name}={string.Join(',', m.PeerUrls)}"));
         var (clusterId, memberId) = MemberIdFile.LoadOrCreate(options.DataDir,
-            ClusterIdentity.StableId(options.InitialClusterToken, initialCluster), self.Id);
+            ClusterIdentity.ClusterIdOf(options.InitialClusterToken, members), self.Id);
         if (options.InitialCluster.Length == 0)
         {
             // A lone member keeps the id its data dir was created with, whatever its URLs are now.

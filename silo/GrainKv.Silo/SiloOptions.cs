@@ -25,6 +25,11 @@ public sealed record SiloOptions
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
     public string WatchProgressNotifyInterval { get; init; } = "10m";
+    public string Storage { get; init; } = SiloStorage.Sqlite;
+    public string PostgresConnection { get; init; } = "";
+    public string MembershipConnection { get; init; } = "";
+    public int MembershipHeartbeatIntervalMs { get; init; } = 1000;
+    public int MembershipDeathTimeoutMs { get; init; } = 10_000;
 
     public IReadOnlyList<Uri> EffectiveAdvertiseClientUrls => AdvertiseClientUrls.Count > 0 ? AdvertiseClientUrls : ListenClientUrls;
     public IReadOnlyList<Uri> EffectiveAdvertisePeerUrls => InitialAdvertisePeerUrls.Count > 0 ? InitialAdvertisePeerUrls : ListenPeerUrls;

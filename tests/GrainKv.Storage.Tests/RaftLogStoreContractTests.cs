@@ -226,6 +226,20 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveAsync_AfterABatchThatFailedHalfway_SameStoreStoresTheNextBatch()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        var stale = await Store.ClaimGenerationAsync(GroupB, default);
+        await Store.ClaimGenerationAsync(GroupB, default);
+        await Assert.ThrowsAsync<FencedWriteException>(() => Store.SaveAsync(
+            [new GroupWrite(GroupA, generation) { Entries = [Entry(1, 1)] }, new GroupWrite(GroupB, stale) { Entries = [Entry(1, 1)] }], default));
+
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [Entry(1, 1), Entry(2, 1)] }], default);
+
+        Assert.Equal([1UL, 2], Indexes(await Store.LoadAsync(GroupA, default)));
+    }
+
+    [Fact]
     public async Task SaveAsync_MalformedWriteInBatch_StoresNothingOfTheBatch()
     {
         var generation = await Store.ClaimGenerationAsync(GroupA, default);

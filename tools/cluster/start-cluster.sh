@@ -3,21 +3,17 @@
 # $CLUSTER_DIR (default /tmp/grainkv-cluster). Clients: 127.0.0.1:2379, 127.0.0.1:22379, 127.0.0.1:32379.
 # Logs go to $CLUSTER_DIR/infraN.log and PIDs to $CLUSTER_DIR/infraN.pid; ./stop-cluster.sh stops them.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+source "$(dirname "$0")/processes.sh"
 cluster_dir=${CLUSTER_DIR:-/tmp/grainkv-cluster}
 mkdir -p "$cluster_dir"
+require_stopped "$cluster_dir"
 
 if [[ -z "${GRAINKV_SILO_DLL:-}" ]]; then
-  dotnet build "$repo/silo/GrainKv.Silo" -c Release -nologo -v quiet >&2
-  GRAINKV_SILO_DLL="$repo/silo/GrainKv.Silo/bin/Release/net10.0/GrainKv.Silo.dll"
+  GRAINKV_SILO_DLL=$(dll_of silo/GrainKv.Silo)
 fi
 export GRAINKV_SILO_DLL
 
-grep -E '^grainkv[0-9]+:' "$here/Procfile" | while IFS= read -r line; do
+grep -E '^grainkv[0-9]+:' "$cluster_tools/Procfile" | while IFS= read -r line; do
   name=$(sed -E 's/.*--name ([^ ]+).*/\1/' <<<"$line")
-  command=${line#*: }
-  (cd "$cluster_dir" && GRAINKV_DATA_DIR="$cluster_dir/$name.data" eval "exec $command" >"$cluster_dir/$name.log" 2>&1) &
-  echo $! >"$cluster_dir/$name.pid"
-  echo "started $name (pid $!), log $cluster_dir/$name.log"
+  start_process "$cluster_dir" "$name" env "GRAINKV_DATA_DIR=$cluster_dir/$name.data" bash -c "exec ${line#*: }"
 done

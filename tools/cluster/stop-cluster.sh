@@ -1,9 +1,5 @@
 #!/usr/bin/env bash
 # Stops the silos ./start-cluster.sh started, by PID.
 set -u
-cluster_dir=${CLUSTER_DIR:-/tmp/grainkv-cluster}
-for pid_file in "$cluster_dir"/*.pid; do
-  [[ -e $pid_file ]] || continue
-  kill "$(cat "$pid_file")" 2>/dev/null && echo "stopped $(basename "$pid_file" .pid)"
-  rm -f "$pid_file"
-done
+source "$(dirname "$0")/processes.sh"
+stop_processes "${CLUSTER_DIR:-/tmp/grainkv-cluster}" '*'

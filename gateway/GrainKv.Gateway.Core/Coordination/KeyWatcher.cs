@@ -4,25 +4,23 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
-using GrainKv.Grains.Replication;
 using GrainKv.Shard;
 using Mvccpb;
 
 namespace GrainKv.Gateway.Coordination;
 
 /// <summary>
-/// How the Lock and Election services watch: each watch is a stream of its own with one watcher, on the
-/// applied state of this silo's replica of the key's shard. A gateway without a local replica replaces
-/// this class, nothing else.
+/// How the Lock and Election services watch: each watch is a stream of its own with one watcher, from the
+/// <see cref="IWatchSource"/> of the key's shard.
 /// </summary>
 public sealed class KeyWatcher
 {
-    private readonly ReplicaDriver _replicas;
+    private readonly IWatchSource _source;
     private readonly ShardClient _shards;
 
-    public KeyWatcher(ReplicaDriver replicas, ShardClient shards)
+    public KeyWatcher(IWatchSource source, ShardClient shards)
     {
-        _replicas = replicas;
+        _source = source;
         _shards = shards;
     }
 
@@ -43,7 +41,7 @@ public sealed class KeyWatcher
     public async IAsyncEnumerable<WatchResponse> WatchAsync(ByteString key, ByteString rangeEnd, long startRevision,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        using var stream = LocalWatchStream.Open(_replicas, _shards.ShardFor(key.Span, rangeEnd.Span));
+        using var stream = _source.Open(_shards.ShardFor(key.Span, rangeEnd.Span));
         stream.Send(new WatchRequest
         {
             CreateRequest = new WatchCreateRequest { Key = key, RangeEnd = rangeEnd, StartRevision = startRevision },

@@ -28,27 +28,11 @@ public static class RecipeRequests
         return Concat(prefix, Encoding.ASCII.GetBytes(hex));
     }
 
-    /// <summary>The range end covering every key that starts with <paramref name="prefix"/> (clientv3's WithPrefix).</summary>
-    public static ByteString PrefixEnd(ByteString prefix)
-    {
-        var end = prefix.ToByteArray();
-        for (var i = end.Length - 1; i >= 0; i--)
-        {
-            if (end[i] < 0xff)
-            {
-                end[i]++;
-                return ByteString.CopyFrom(end, 0, i + 1);
-            }
-        }
-        // No key follows an all-0xff prefix: "\0" ranges to the end of the key space.
-        return ByteString.CopyFrom(0);
-    }
-
     /// <summary>The key created first under the prefix: the lock's owner, the election's leader.</summary>
     public static RangeRequest FirstCreated(ByteString prefix) => new()
     {
         Key = prefix,
-        RangeEnd = PrefixEnd(prefix),
+        RangeEnd = KeyPrefix.RangeEnd(prefix),
         SortTarget = RangeRequest.Types.SortTarget.Create,
         SortOrder = RangeRequest.Types.SortOrder.Ascend,
         Limit = 1,
@@ -58,7 +42,7 @@ public static class RecipeRequests
     public static RangeRequest LastCreatedUpTo(ByteString prefix, long maxCreateRevision) => new()
     {
         Key = prefix,
-        RangeEnd = PrefixEnd(prefix),
+        RangeEnd = KeyPrefix.RangeEnd(prefix),
         SortTarget = RangeRequest.Types.SortTarget.Create,
         SortOrder = RangeRequest.Types.SortOrder.Descend,
         Limit = 1,

@@ -10,7 +10,7 @@ namespace GrainKv.Gateway.Routing;
 /// A Watch stream on this silo's replica of a shard, served from its applied state: requests go in,
 /// responses come out in the order they must be sent.
 /// </summary>
-public sealed class LocalWatchStream : IDisposable
+public sealed class LocalWatchStream : IWatchStream
 {
     private readonly ReplicaCore _replica;
     private readonly WatchStream _stream;
@@ -33,7 +33,6 @@ public sealed class LocalWatchStream : IDisposable
 
     public void Send(WatchRequest request) => _replica.HandleWatch(_stream, request);
 
-    /// <summary>The next responses to send, waiting until there are some.</summary>
     public async Task<IReadOnlyList<WatchResponse>> ReceiveAsync(CancellationToken ct)
     {
         if (!_more) await _wakeUp.WaitAsync(ct);

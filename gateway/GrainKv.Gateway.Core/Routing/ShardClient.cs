@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using GrainKv.Gateway.Errors;
 using GrainKv.Grains;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
+using GrainKv.Runtime.Cluster;
 using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Routing;
@@ -12,13 +15,18 @@ namespace GrainKv.Gateway.Routing;
 /// </summary>
 public sealed class ShardClient
 {
+    /// <summary>The pause before asking again after a silo dropped away; by then the cluster client has passed it over.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly IGrainFactory _grains;
+    private readonly ShardLeaders _leaders;
     private readonly GatewayOptions _options;
 
-    public ShardClient(IGrainFactory grains, ShardMap map, GatewayOptions options)
+    public ShardClient(IGrainFactory grains, ShardMap map, ShardLeaders leaders, GatewayOptions options)
     {
         _grains = grains;
         Map = map;
+        _leaders = leaders;
         _options = options;
     }
 
@@ -37,29 +45,55 @@ public sealed class ShardClient
     }
 
     public Task<ShardReply> ProposeAsync(ulong shardId, ShardCommand command, CancellationToken ct) =>
-        CallAsync(_grains.GetGrain<IRaftGroupGrain>((long)shardId).Propose(command), ct);
+        CallAsync(shardId, group => group.Propose(command), idempotent: false, answeredByLeader: true, ct);
 
     public Task<ShardReply> ReadAsync(ulong shardId, ShardRead read, CancellationToken ct) =>
-        CallAsync(_grains.GetGrain<IRaftGroupGrain>((long)shardId).Read(read), ct);
+        CallAsync(shardId, group => group.Read(read), idempotent: true, answeredByLeader: !read.Serializable, ct);
 
-    public Task<ShardStatus> StatusAsync(ulong shardId) => _grains.GetGrain<IRaftGroupGrain>((long)shardId).GetStatus();
+    public Task<ShardStatus> StatusAsync(ulong shardId, CancellationToken ct = default) =>
+        WithinRequestTimeoutAsync(shardId, static group => group.GetStatus(), idempotent: true, ct);
 
-    public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) =>
-        _grains.GetGrain<IRaftGroupGrain>((long)shardId).TransferLeadership(targetId);
+    public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) => Group(shardId).TransferLeadership(targetId);
 
-    private async Task<ShardReply> CallAsync(Task<ShardReply> call, CancellationToken ct)
+    private IRaftGroupGrain Group(ulong shardId) => _grains.GetGrain<IRaftGroupGrain>((long)shardId);
+
+    private async Task<ShardReply> CallAsync(ulong shardId, Func<IRaftGroupGrain, Task<ShardReply>> call, bool idempotent, bool answeredByLeader,
+        CancellationToken ct)
     {
-        ShardReply reply;
-        try
-        {
-            reply = await call.WaitAsync(_options.RequestTimeout, ct);
-        }
-        catch (TimeoutException)
-        {
-            EtcdErrors.Throw(ShardError.Timeout);
-            throw;
-        }
+        var reply = await WithinRequestTimeoutAsync(shardId, call, idempotent, ct);
         if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
+        if (answeredByLeader && ResponseHeaders.HeaderOf(reply) is { } header) _leaders.Observe(shardId, header.MemberId);
         return reply;
+    }
+
+    /// <summary>
+    /// Runs the call within etcd's request timeout. When a cluster client's call loses its silo midway (a
+    /// silo's own front door never does), only an idempotent call, or one that reached no silo at all, is
+    /// sent again: anything else may have run, so its outcome is unknown and, as etcd answers a write lost
+    /// with its leader, it times out.
+    /// </summary>
+    private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IRaftGroupGrain, Task<T>> call, bool idempotent, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var left = _options.RequestTimeout - Stopwatch.GetElapsedTime(started);
+            try
+            {
+                return await call(Group(shardId)).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
+            }
+            catch (TimeoutException)
+            {
+                EtcdErrors.Throw(ShardError.Timeout);
+            }
+            catch (SiloUnreachableException error) when ((idempotent || error.NeverSent) && left > RetryDelay)
+            {
+                await Task.Delay(RetryDelay, ct);
+            }
+            catch (SiloUnreachableException)
+            {
+                EtcdErrors.Throw(ShardError.Timeout);
+            }
+        }
     }
 }

@@ -123,7 +123,7 @@ public sealed class ElectionService
     {
         var first = await _client.RangeAsync(RecipeRequests.FirstCreated(prefix), ct);
         if (first.Kvs.Count > 0) return new LeaderResponse { Header = first.Header, Kv = first.Kvs[0] };
-        await foreach (var change in _watcher.WatchAsync(prefix, RecipeRequests.PrefixEnd(prefix), first.Header.Revision, ct))
+        await foreach (var change in _watcher.WatchAsync(prefix, KeyPrefix.RangeEnd(prefix), first.Header.Revision, ct))
         {
             if (change.Events.FirstOrDefault(e => e.Type == Event.Types.EventType.Put) is { } put)
             {

@@ -32,15 +32,19 @@ public sealed class MaintenanceService
         _databaseSize = databaseSize;
     }
 
+    /// <summary>
+    /// The status of the member whose replica answered: this silo's own (every member holds a replica of the
+    /// first shard), or for a stand-alone gateway, the silo it asked, as etcd's gRPC proxy reports its endpoint's.
+    /// </summary>
     public async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
-        var status = await _shards.StatusAsync(_shards.Map.Ranges[0].ShardId);
+        var status = await _shards.StatusAsync(_shards.Map.Ranges[0].ShardId, context.CancellationToken);
         var response = new StatusResponse
         {
             Header = new ResponseHeader
             {
                 ClusterId = _identity.ClusterId,
-                MemberId = _identity.MemberId,
+                MemberId = status.ReplicaId,
                 Revision = status.Revision,
                 RaftTerm = status.Term,
             },
@@ -64,23 +68,24 @@ public sealed class MaintenanceService
     }
 
     /// <summary>
-    /// etcdctl move-leader: the request must reach the leader, which hands leadership to the
-    /// target and answers once the target leads, as etcd does.
+    /// etcdctl move-leader: the request must reach the leader (the member <see cref="Status"/> reports), which
+    /// hands leadership to the target and answers once the target leads, as etcd does.
     /// </summary>
     public async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
     {
         var shard = _shards.Map.Ranges[0].ShardId;
-        var status = await _shards.StatusAsync(shard);
-        if (status.LeaderId != _identity.MemberId) EtcdErrors.Throw(ShardError.NotLeader);
+        var status = await _shards.StatusAsync(shard, context.CancellationToken);
+        if (status.LeaderId != status.ReplicaId) EtcdErrors.Throw(ShardError.NotLeader);
+        var memberId = status.ReplicaId;
         var reply = await _shards.TransferLeadershipAsync(shard, request.TargetID);
         if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
         var deadline = DateTime.UtcNow + _leaderTransferTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            status = await _shards.StatusAsync(shard);
+            status = await _shards.StatusAsync(shard, context.CancellationToken);
             if (status.LeaderId == request.TargetID)
             {
-                return new MoveLeaderResponse { Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = _identity.MemberId, Revision = status.Revision, RaftTerm = status.Term } };
+                return new MoveLeaderResponse { Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = memberId, Revision = status.Revision, RaftTerm = status.Term } };
             }
             await Task.Delay(LeaderTransferPoll, context.CancellationToken);
         }

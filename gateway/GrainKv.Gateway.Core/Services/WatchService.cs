@@ -1,30 +1,29 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Routing;
-using GrainKv.Grains.Replication;
 using GrainKv.Runtime.Grpc;
 
 namespace GrainKv.Gateway.Services;
 
 /// <summary>
-/// etcdserverpb.Watch: one bidirectional stream carries any number of watchers, served from this
-/// silo's replica's applied state. Requests are handed to the watch core as they arrive; a single
+/// etcdserverpb.Watch: one bidirectional stream carries any number of watchers, served from a
+/// replica's applied state (<see cref="IWatchSource"/>). Requests are handed to the watch core as they arrive; a single
 /// writer sends whatever the core has ready, so responses keep their order. The client's
 /// half-close does not end the stream (etcd keeps sending events); cancellation does.
 /// </summary>
 public sealed class WatchService
 {
-    private readonly ReplicaDriver _replicas;
+    private readonly IWatchSource _source;
     private readonly ShardClient _shards;
 
-    public WatchService(ReplicaDriver replicas, ShardClient shards)
+    public WatchService(IWatchSource source, ShardClient shards)
     {
-        _replicas = replicas;
+        _source = source;
         _shards = shards;
     }
 
     public async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
     {
-        using var stream = LocalWatchStream.Open(_replicas, _shards.Map.Ranges[0].ShardId);
+        using var stream = _source.Open(_shards.Map.Ranges[0].ShardId);
         var reader = ReadRequestsAsync(stream, requests, context.CancellationToken);
         try
         {
@@ -42,7 +41,7 @@ public sealed class WatchService
         }
     }
 
-    private static async Task ReadRequestsAsync(LocalWatchStream stream, IAsyncStreamReader<WatchRequest> requests, CancellationToken ct)
+    private static async Task ReadRequestsAsync(IWatchStream stream, IAsyncStreamReader<WatchRequest> requests, CancellationToken ct)
     {
         try
         {

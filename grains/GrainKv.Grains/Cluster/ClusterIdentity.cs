@@ -25,6 +25,13 @@ public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string Mem
         return hash == 0 ? 1 : hash;
     }
 
+    /// <summary>
+    /// The id of a cluster bootstrapped with <paramref name="members"/> (etcd's --initial-cluster) and
+    /// <paramref name="token"/> (--initial-cluster-token): what each member's data dir records at its first start.
+    /// </summary>
+    public static ulong ClusterIdOf(string token, IReadOnlyList<ClusterMember> members) =>
+        StableId(token, string.Join(',', members.Select(m => $"{m.Name}={string.Join(',', m.PeerUrls)}")));
+
     public ClusterMember Self => Members.Single(m => m.Id == MemberId);
 
     public ClusterMember? MemberById(ulong id) => Members.FirstOrDefault(m => m.Id == id);

@@ -56,7 +56,8 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
     /// <summary>
     /// Calls the leader's replica, following leadership. A call whose leader's silo dropped away may
     /// still have been proposed there, so only an idempotent call is sent again; a write's outcome is
-    /// then unknown and answered as a timeout, as etcd answers a write lost with its leader.
+    /// then unknown and answered as a timeout, as etcd answers a write lost with its leader. A call that
+    /// could not even connect to that silo never left this one, so it waits for the next leader instead.
     /// </summary>
     private async Task<ShardReply> OnLeader(Func<IReplicaGrain, Task<ShardReply>> call, bool idempotent)
     {
@@ -71,11 +72,11 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
                     var reply = await call(Replica(_leaderId));
                     if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader)) return reply;
                 }
-                catch (SiloUnreachableException)
+                catch (SiloUnreachableException error)
                 {
                     // The leader's silo is gone; the survivors elect another and a status names it.
                     _leaderId = 0;
-                    if (!idempotent) return new ShardReply { Error = ShardError.Timeout };
+                    if (!idempotent && !error.NeverSent) return new ShardReply { Error = ShardError.Timeout };
                 }
                 _leaderId = 0;
             }

@@ -21,7 +21,11 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
     private static readonly Meter Meter = new("GrainKv.Replication");
     private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", description: "Raft entries persisted per storage transaction.");
     private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("grainkv_persist_duration_seconds", "s", "Time to persist one batch.");
+    private static readonly Counter<long> PersistFailures = Meter.CreateCounter<long>("grainkv_persist_failures_total", description: "Failed attempts to persist a batch; each is retried.");
     private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");
+
+    /// <summary>Retries of a failed save back off from one tick to this, so a recovered store is noticed within it.</summary>
+    private static readonly TimeSpan MaxPersistRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<ReplicaKey, ReplicaCore> _replicas = new();
 
@@ -107,9 +111,8 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
             }
             catch (Exception ex)
             {
-                // Storage failed: nothing of this batch is acknowledged. Callers time out with
-                // etcd's error; the loop keeps going so the silo recovers when storage does.
-                LogPersistFailed(ex);
+                // Not storage (PersistAsync outlasts its failures): a bug. Keep the other replicas going.
+                LogLoopFailed(ex);
                 await Task.Delay(_tickInterval, stoppingToken);
             }
         }
@@ -147,30 +150,83 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
             if (writes.Count > 0)
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await _store.SaveAsync(writes, ct);
+                await PersistAsync(writes, ct);
                 PersistSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 BatchEntries.Record(entries);
             }
 
             foreach (var (replica, ready) in readies)
             {
+                if (!IsRegistered(replica)) continue;
                 Deliver(replica.Key.ShardId, ready.MessagesAfterPersist);
                 if (ready.Snapshot is not null) replica.Apply(ready);
                 replica.Advance(ready);
                 AppliedEntries.Add(ready.CommittedEntries.Count);
                 if (replica.TakeSnapshotIfDue() is { } snapshot)
                 {
-                    await _store.SaveAsync([new GroupWrite(replica.Key.ShardId, replica.Generation)
+                    await PersistAsync([new GroupWrite(replica.Key.ShardId, replica.Generation)
                     {
                         Snapshot = snapshot,
                         CompactThrough = snapshot.Metadata.Index,
                     }], ct);
+                    if (!IsRegistered(replica)) continue;
                     replica.SnapshotPersisted(snapshot);
                     LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Saves <paramref name="writes"/>, retrying until they are durable or the silo stops. The nodes handed
+    /// their batches out once and will not again, and acknowledgements wait in MessagesAfterPersist: giving
+    /// up would lose both, so nothing later is taken meanwhile (as etcd's raft loop blocks on its WAL write).
+    /// Proposals wait, and their callers get etcd's timeout error at their deadline. Saving the same writes
+    /// again is safe even if an attempt that failed did commit: a write replaces exactly what it covers.
+    /// A fenced replica is stopped and its write dropped, and the rest of the batch is saved without it.
+    /// </summary>
+    private async Task PersistAsync(List<GroupWrite> writes, CancellationToken ct)
+    {
+        var failures = 0;
+        var retryDelay = _tickInterval;
+        while (writes.Count > 0)
+        {
+            try
+            {
+                await _store.SaveAsync(writes, ct);
+                if (failures > 0) LogPersistRecovered(failures);
+                return;
+            }
+            catch (FencedWriteException fenced)
+            {
+                // Never loop on a refusal this batch cannot be rid of.
+                if (writes.RemoveAll(write => write.GroupId == fenced.GroupId && write.Generation == fenced.WriteGeneration) == 0) throw;
+                StopFenced(fenced);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                failures++;
+                PersistFailures.Add(1);
+                if (failures == 1) LogPersistFailed(ex);
+                else LogPersistStillFailing(failures, ex.Message);
+                await Task.Delay(retryDelay, ct);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxPersistRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>A newer activation of the replica claimed its group: this one must never write or send again.</summary>
+    private void StopFenced(FencedWriteException fenced)
+    {
+        foreach (var replica in _replicas.Values.Where(r => r.Key.ShardId == fenced.GroupId && r.Generation == fenced.WriteGeneration))
+        {
+            LogFenced(fenced.GroupId, replica.Key.ReplicaId, fenced.WriteGeneration, fenced.CurrentGeneration);
+            Unregister(replica);
+        }
+    }
+
+    private bool IsRegistered(ReplicaCore replica) =>
+        _replicas.TryGetValue(replica.Key, out var registered) && ReferenceEquals(registered, replica);
 
     /// <summary>A Raft message from a peer silo: step the addressed replica if it lives here.</summary>
     public void Deliver(ulong groupId, Message message)
@@ -199,8 +255,20 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
         if (local) WakeUp();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Persisting a Raft batch failed; its requests are not acknowledged")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Persisting a Raft batch failed; it is retried until storage takes it, and its requests wait")]
     private partial void LogPersistFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persisting a Raft batch failed {Failures} times, retrying: {Error}")]
+    private partial void LogPersistStillFailing(int failures, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Persisting Raft batches resumed after {Failures} failed attempts")]
+    private partial void LogPersistRecovered(int failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica {ReplicaId:x16} of shard {ShardId} stops: its writes with generation {Generation} are fenced by generation {CurrentGeneration}")]
+    private partial void LogFenced(ulong shardId, ulong replicaId, ulong generation, ulong currentGeneration);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Driving the replicas failed")]
+    private partial void LogLoopFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {ShardId} snapshot at index {Index}; log compacted")]
     private partial void LogSnapshot(ulong shardId, ulong index);

@@ -12,7 +12,12 @@ public static class ResponseHeaders
 {
     public static void Stamp(ShardReply reply, ClusterIdentity identity, ulong raftTerm)
     {
-        var header = reply.ResponseCase switch
+        if (HeaderOf(reply) is { } header) Stamp(header, identity, raftTerm);
+    }
+
+    /// <summary>The top-level header of the reply's response, made empty if it has none yet; null for a reply without a response.</summary>
+    public static ResponseHeader? HeaderOf(ShardReply reply) =>
+        reply.ResponseCase switch
         {
             ShardReply.ResponseOneofCase.Range => reply.Range.Header ??= new ResponseHeader(),
             ShardReply.ResponseOneofCase.Put => reply.Put.Header ??= new ResponseHeader(),
@@ -27,8 +32,6 @@ public static class ResponseHeaders
             ShardReply.ResponseOneofCase.LeaseKeepAlive => reply.LeaseKeepAlive.Header ??= new ResponseHeader(),
             _ => null,
         };
-        if (header is not null) Stamp(header, identity, raftTerm);
-    }
 
     public static void Stamp(ResponseHeader header, ClusterIdentity identity, ulong raftTerm)
     {

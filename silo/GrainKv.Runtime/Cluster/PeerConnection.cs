@@ -11,10 +11,16 @@ namespace GrainKv.Runtime.Cluster;
 /// This silo's link to one peer silo: one HTTP/2 connection that carries grain calls and one long-lived
 /// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>;
 /// when the stream breaks it drops what is queued, refuses sends for a backoff delay, and reconnects.
+/// The peer is where --initial-cluster put it until the silo directory, if there is one, reports it
+/// elsewhere; then the connection follows it there.
 /// </summary>
 internal sealed partial class PeerConnection : IDisposable
 {
     private readonly Channel<RaftEnvelope> _queue;
+    private readonly ISiloDirectory? _directory;
+    private readonly Lock _moving = new();
+    private readonly List<GrpcClient> _retired = [];
+    private volatile Endpoint _endpoint;
     private readonly SiloClusterOptions _options;
     private readonly SiloMessagingMetrics _metrics;
     private readonly ILogger _log;
@@ -23,9 +29,11 @@ internal sealed partial class PeerConnection : IDisposable
     private TimeSpan _reconnectDelay;
     private volatile bool _unreachable;
 
-    public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log)
+    public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log,
+        ISiloDirectory? directory)
     {
         Peer = peer;
+        _directory = directory;
         _options = options;
         _metrics = metrics;
         _log = log;
@@ -36,14 +44,35 @@ internal sealed partial class PeerConnection : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        Client = new GrpcClient(peer.Url, connections: 1);
+        _endpoint = new Endpoint(peer.Address.Host, peer.Address.Port, new GrpcClient(peer.Url, connections: 1));
         _ = Task.Run(() => PumpAsync(_stopping.Token));
     }
 
     public SiloMember Peer { get; }
 
-    /// <summary>The client of the peer's one connection, shared by the Raft stream and grain calls.</summary>
-    public GrpcClient Client { get; }
+    /// <summary>
+    /// The client of the peer's one connection, shared by the Raft stream and grain calls. When the directory
+    /// reports the peer at another host or port (restarted elsewhere), a client for the new place replaces it.
+    /// The old one is kept until this connection is disposed, so that a call that picked it up just before
+    /// fails as unreachable rather than on a disposed client; the Raft stream on it ends at its next batch.
+    /// </summary>
+    public GrpcClient Client
+    {
+        get
+        {
+            var endpoint = _endpoint;
+            if (_directory?.Find(Peer.Name)?.PeerAddress is not { } current || endpoint.Is(current)) return endpoint.Client;
+            lock (_moving)
+            {
+                endpoint = _endpoint;
+                if (endpoint.Is(current)) return endpoint.Client;
+                _endpoint = new Endpoint(current.Host, current.Port, new GrpcClient(new SiloMember(Peer.Name, current).Url, connections: 1));
+                _retired.Add(endpoint.Client);
+                LogPeerMoved(Peer.Name, $"{endpoint.Host}:{endpoint.Port}", $"{current.Host}:{current.Port}");
+                return _endpoint.Client;
+            }
+        }
+    }
 
     public void Send(ulong groupId, Message message)
     {
@@ -61,7 +90,11 @@ internal sealed partial class PeerConnection : IDisposable
     {
         _stopping.Cancel();
         _queue.Writer.TryComplete();
-        Client.Dispose();
+        lock (_moving)
+        {
+            _endpoint.Client.Dispose();
+            foreach (var client in _retired) client.Dispose();
+        }
     }
 
     private async Task PumpAsync(CancellationToken stopping)
@@ -104,7 +137,8 @@ internal sealed partial class PeerConnection : IDisposable
     /// <summary>Writes batches until the stream breaks (throws) or the peer ends it.</summary>
     private async Task StreamAsync(CancellationToken stopping)
     {
-        using var call = Client.Duplex<RaftBatch, Empty>(SiloServices.RaftPath, Empty.Parser, ct: stopping);
+        var client = Client;
+        using var call = client.Duplex<RaftBatch, Empty>(SiloServices.RaftPath, Empty.Parser, ct: stopping);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var responses = WatchForEndAsync(call, ended);
         var connected = false;
@@ -112,6 +146,7 @@ internal sealed partial class PeerConnection : IDisposable
         {
             while (await _queue.Reader.WaitToReadAsync(ended.Token).ConfigureAwait(false))
             {
+                if (Client != client) throw new IOException($"Silo {Peer.Name} moved; the Raft stream follows it.");
                 var batch = TakeBatch();
                 await call.WriteAsync(batch, ended.Token).ConfigureAwait(false);
                 _metrics.MessagesSent.Add(batch.Envelopes.Count, _peerTag);
@@ -171,5 +206,10 @@ internal sealed partial class PeerConnection : IDisposable
     private void CountDropped(int count, string reason)
     {
         if (count > 0) _metrics.MessagesDropped.Add(count, _peerTag, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    private sealed record Endpoint(string Host, int Port, GrpcClient Client)
+    {
+        public bool Is(SiloAddress address) => Host == address.Host && Port == address.Port;
     }
 }

@@ -12,10 +12,10 @@ internal sealed class RemoteGrainCallHandler(GrainTypeRegistry registry, GrainCa
         {
             var grainInterface = registry.GetInterface(request.InterfaceName);
             var target = new GrainId(request.GrainType, request.GrainKey);
-            if (target.Type != grainInterface.Class.GrainType)
+            if (target.Type != grainInterface.GrainType)
             {
                 throw new InvalidOperationException(
-                    $"Grain {target} is called through {request.InterfaceName}, which grain type '{grainInterface.Class.GrainType}' serves.");
+                    $"Grain {target} is called through {request.InterfaceName}, which grain type '{grainInterface.GrainType}' serves.");
             }
             var method = grainInterface.GetMethod(request.MethodId);
             var result = await method.CallHere(catalog, target, method.Codec.DecodeArguments(request.Arguments)).ConfigureAwait(false);

@@ -12,17 +12,9 @@ internal sealed class RemoteGrainCaller(SiloConnections connections)
     {
         try
         {
-            var codec = call.Method.Codec;
             var peer = connections.Find(silo)
                 ?? throw new SiloUnreachableException(silo, $"grain {call.Target} is placed on it, but it is no peer of this silo.");
-            var request = new GrainCallRequest
-            {
-                GrainType = call.Target.Type,
-                GrainKey = call.Target.Key,
-                InterfaceName = call.Method.Interface.Type.FullName,
-                MethodId = call.Method.MethodId,
-            };
-            codec.EncodeArguments(call.Arguments, request.Arguments);
+            var request = GrainCallWire.ToRequest(call);
             GrainCallResponse response;
             try
             {
@@ -32,17 +24,7 @@ internal sealed class RemoteGrainCaller(SiloConnections connections)
             {
                 throw new SiloUnreachableException(silo, error.Message, error);
             }
-            switch (response.OutcomeCase)
-            {
-                case GrainCallResponse.OutcomeOneofCase.Result:
-                    call.Complete(codec.DecodeResult(response.Result));
-                    break;
-                case GrainCallResponse.OutcomeOneofCase.Failure:
-                    call.Fail(new RemoteGrainException(silo, response.Failure.ExceptionType, response.Failure.Message));
-                    break;
-                default:
-                    throw new InvalidDataException($"Silo {silo} answered a call of {call.Method} with neither a result nor a failure.");
-            }
+            GrainCallWire.Complete(call, response, silo);
         }
         catch (Exception error)
         {

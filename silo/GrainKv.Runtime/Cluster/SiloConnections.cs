@@ -3,18 +3,23 @@ using Microsoft.Extensions.Logging;
 
 namespace GrainKv.Runtime.Cluster;
 
-/// <summary>This silo's <see cref="PeerConnection"/> to each other member, made at startup; each connects on first use.</summary>
+/// <summary>
+/// This silo's <see cref="PeerConnection"/> to each other member, made at startup; each connects on first use.
+/// Peers are keyed by their --initial-cluster address, which placement uses; where they are now is each connection's business.
+/// </summary>
 internal sealed class SiloConnections : IRaftTransport, IDisposable
 {
     private readonly Dictionary<SiloAddress, PeerConnection> _peers = [];
     private readonly SiloMessagingMetrics _metrics;
 
-    public SiloConnections(StaticMembership membership, SiloClusterOptions options, SiloMessagingMetrics metrics, ILoggerFactory loggers)
+    /// <param name="directory">Where peers are now, when a membership source knows better than --initial-cluster.</param>
+    public SiloConnections(StaticMembership membership, SiloClusterOptions options, SiloMessagingMetrics metrics, ILoggerFactory loggers,
+        ISiloDirectory? directory = null)
     {
         _metrics = metrics;
         foreach (var peer in membership.Peers)
         {
-            _peers.Add(peer.Address, new PeerConnection(peer, options, metrics, loggers.CreateLogger<PeerConnection>()));
+            _peers.Add(peer.Address, new PeerConnection(peer, options, metrics, loggers.CreateLogger<PeerConnection>(), directory));
         }
     }
 

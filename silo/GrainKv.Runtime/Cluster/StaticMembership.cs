@@ -47,7 +47,10 @@ public sealed class StaticMembership : ILocalSiloDetails
     /// Parses etcd's --initial-cluster form, "name=http://host:port,name=http://host:port", the URL being
     /// where each silo serves silo-to-silo gRPC.
     /// </summary>
-    public static StaticMembership Parse(string initialCluster, string localName)
+    public static StaticMembership Parse(string initialCluster, string localName) => new(ParseMembers(initialCluster), localName);
+
+    /// <summary>The members of etcd's --initial-cluster form, in their order; <see cref="Parse"/> says what is accepted.</summary>
+    public static IReadOnlyList<SiloMember> ParseMembers(string initialCluster)
     {
         ArgumentNullException.ThrowIfNull(initialCluster);
         var members = new List<SiloMember>();
@@ -60,7 +63,7 @@ public sealed class StaticMembership : ILocalSiloDetails
             }
             members.Add(new SiloMember(entry[..equals], ParseUrl(entry[(equals + 1)..])));
         }
-        return new StaticMembership(members, localName);
+        return members;
     }
 
     public SiloMember? FindByName(string name) => _byName.GetValueOrDefault(name);

@@ -8,7 +8,7 @@ namespace GrainKv.Runtime;
 /// cluster member.
 /// </summary>
 internal sealed class GrainCallRouter(IPlacementDirector placement, ILocalSiloDetails localSilo, GrainCatalog catalog,
-    RemoteGrainCaller? remote = null)
+    RemoteGrainCaller? remote = null) : IGrainCallSender
 {
     public void Send(GrainCall call)
     {

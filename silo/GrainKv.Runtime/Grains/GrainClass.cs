@@ -11,11 +11,7 @@ internal sealed class GrainClass
     {
         if (type.IsGenericType) throw new ArgumentException($"Generic grain class {type} is not supported.", nameof(type));
         Type = type;
-        // Orleans' convention: ReplicaGrain has grain type "replica".
-        var name = type.Name.EndsWith(GrainSuffix, StringComparison.Ordinal) && type.Name.Length > GrainSuffix.Length
-            ? type.Name[..^GrainSuffix.Length]
-            : type.Name;
-        GrainType = name.ToLowerInvariant();
+        GrainType = GrainTypeOf(type.Name);
         IsReentrant = type.IsDefined(typeof(ReentrantAttribute), inherit: true);
         IsKeepAlive = type.IsDefined(typeof(KeepAliveAttribute), inherit: true);
         Factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
@@ -31,4 +27,20 @@ internal sealed class GrainClass
 
     /// <summary>Creates the grain object, its constructor's parameters coming from dependency injection.</summary>
     public ObjectFactory Factory { get; }
+
+    /// <summary>
+    /// The grain type a cluster client, which knows no classes, gives a grain interface: the type of the class
+    /// named like it, so IReplicaGrain is "replica" as ReplicaGrain is.
+    /// </summary>
+    public static string GrainTypeOfInterface(Type grainInterface) =>
+        GrainTypeOf(grainInterface.Name is ['I', var second, ..] name && char.IsUpper(second) ? name[1..] : grainInterface.Name);
+
+    /// <summary>Orleans' convention: ReplicaGrain has grain type "replica".</summary>
+    private static string GrainTypeOf(string className)
+    {
+        var name = className.EndsWith(GrainSuffix, StringComparison.Ordinal) && className.Length > GrainSuffix.Length
+            ? className[..^GrainSuffix.Length]
+            : className;
+        return name.ToLowerInvariant();
+    }
 }

@@ -3,7 +3,8 @@ using System.Reflection;
 
 namespace GrainKv.Runtime;
 
-internal sealed class GrainFactory(GrainTypeRegistry registry, GrainCallRouter router) : IGrainFactory
+/// <summary>Hands out grain references whose calls go to <c>sender</c>: a silo's router, or a cluster client's.</summary>
+internal sealed class GrainFactory(Func<Type, GrainInterface> interfaces, IGrainCallSender sender) : IGrainFactory
 {
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
         CreateReference<TGrainInterface>(key);
@@ -13,9 +14,9 @@ internal sealed class GrainFactory(GrainTypeRegistry registry, GrainCallRouter r
 
     private TGrainInterface CreateReference<TGrainInterface>(string key)
     {
-        var grainInterface = registry.GetInterface(typeof(TGrainInterface));
+        var grainInterface = interfaces(typeof(TGrainInterface));
         var proxy = DispatchProxy.Create<TGrainInterface, GrainReference>();
-        ((GrainReference)(object)proxy!).Bind(new GrainId(grainInterface.Class.GrainType, key), grainInterface, router);
+        ((GrainReference)(object)proxy!).Bind(new GrainId(grainInterface.GrainType, key), grainInterface, sender);
         return proxy;
     }
 }

@@ -3,19 +3,33 @@ using System.Reflection;
 namespace GrainKv.Runtime;
 
 /// <summary>
-/// A registered grain interface: the class serving it and one <see cref="GrainMethod"/> per
-/// method, numbered by sorted signature so that every silo running the same contracts agrees on
-/// the method ids a remote call carries.
+/// A grain interface: the grain type serving it (and on a silo, its class) and one <see cref="GrainMethod"/>
+/// per method, numbered by sorted signature so that every silo and client running the same contracts
+/// agrees on the method ids a remote call carries.
 /// </summary>
 internal sealed class GrainInterface
 {
     private readonly Dictionary<MethodInfo, GrainMethod> _methods;
     private readonly GrainMethod[] _methodsById;
 
+    /// <summary>An interface served by <paramref name="grainClass"/> on this silo.</summary>
     public GrainInterface(Type type, GrainClass grainClass)
+        : this(type, grainClass.GrainType, grainClass.IsReentrant, grainClass)
+    {
+    }
+
+    /// <summary>An interface a cluster client calls: the grain type is all it knows of the class behind it.</summary>
+    public GrainInterface(Type type, string grainType)
+        : this(type, grainType, isReentrant: false, grainClass: null)
+    {
+    }
+
+    private GrainInterface(Type type, string grainType, bool isReentrant, GrainClass? grainClass)
     {
         if (!IsGrainInterface(type)) throw new ArgumentException($"{type} is not a grain interface.", nameof(type));
         Type = type;
+        GrainType = grainType;
+        IsReentrant = isReentrant;
         Class = grainClass;
         var methods = type.GetInterfaces().Prepend(type)
             .SelectMany(declaring => declaring.GetMethods())
@@ -32,7 +46,13 @@ internal sealed class GrainInterface
 
     public Type Type { get; }
 
-    public GrainClass Class { get; }
+    /// <summary>The grain type of the grains behind it, the first part of their <see cref="GrainId"/>.</summary>
+    public string GrainType { get; }
+
+    public bool IsReentrant { get; }
+
+    /// <summary>The class serving it on this silo; none in a cluster client.</summary>
+    public GrainClass? Class { get; }
 
     public GrainMethod GetMethod(MethodInfo method) =>
         _methods.TryGetValue(method, out var grainMethod)

@@ -21,7 +21,7 @@ internal abstract class GrainMethod
         Returns = returns;
         ParameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
         ResultType = resultType;
-        Interleaves = grainInterface.Class.IsReentrant || method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
+        Interleaves = grainInterface.IsReentrant || method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
     }
 
     public GrainInterface Interface { get; }
@@ -43,7 +43,7 @@ internal abstract class GrainMethod
     public bool Interleaves { get; }
 
     /// <summary>Sends a call of this method to <paramref name="target"/>; returns what the interface method declares.</summary>
-    public abstract object Call(GrainCallRouter router, GrainId target, object?[] arguments);
+    public abstract object Call(IGrainCallSender sender, GrainId target, object?[] arguments);
 
     /// <summary>Runs a call that another silo sent here on this silo's activation of <paramref name="target"/>.</summary>
     public abstract Task<object?> CallHere(GrainCatalog catalog, GrainId target, object?[] arguments);
@@ -108,10 +108,10 @@ internal sealed class GrainMethod<TResult> : GrainMethod
     /// <summary>Runs the method on the grain object; a synchronous throw surfaces here, not in the returned task.</summary>
     public ValueTask<TResult> Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 
-    public override object Call(GrainCallRouter router, GrainId target, object?[] arguments)
+    public override object Call(IGrainCallSender sender, GrainId target, object?[] arguments)
     {
         var call = new GrainCall<TResult>(target, this, arguments);
-        router.Send(call);
+        sender.Send(call);
         return Returns switch
         {
             GrainMethodReturn.ValueTask => new ValueTask(call.Completion),

@@ -9,19 +9,19 @@ namespace GrainKv.Runtime;
 public class GrainReference : DispatchProxy
 {
     private GrainInterface? _interface;
-    private GrainCallRouter? _router;
+    private IGrainCallSender? _sender;
 
     public GrainId GrainId { get; private set; }
 
     public override string ToString() => GrainId.ToString();
 
-    internal void Bind(GrainId grainId, GrainInterface grainInterface, GrainCallRouter router)
+    internal void Bind(GrainId grainId, GrainInterface grainInterface, IGrainCallSender sender)
     {
         GrainId = grainId;
         _interface = grainInterface;
-        _router = router;
+        _sender = sender;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-        _interface!.GetMethod(targetMethod!).Call(_router!, GrainId, args ?? []);
+        _interface!.GetMethod(targetMethod!).Call(_sender!, GrainId, args ?? []);
 }

@@ -22,7 +22,8 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IPlacementDirector, LocalPlacementDirector>();
         services.AddSingleton<GrainCatalog>();
         services.AddSingleton<GrainCallRouter>();
-        services.AddSingleton<IGrainFactory, GrainFactory>();
+        services.AddSingleton<IGrainFactory>(provider =>
+            new GrainFactory(provider.GetRequiredService<GrainTypeRegistry>().GetInterface, provider.GetRequiredService<GrainCallRouter>()));
         services.AddHostedService<GrainRuntimeHostedService>();
         return services;
     }

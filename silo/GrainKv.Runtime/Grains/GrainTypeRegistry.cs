@@ -21,7 +21,7 @@ internal sealed class GrainTypeRegistry
             {
                 if (existing.Class == grainClass) continue;
                 throw new ArgumentException(
-                    $"Grain interface {interfaceType} is served by both {existing.Class.Type} and {classType}.", nameof(registrations));
+                    $"Grain interface {interfaceType} is served by both {existing.Class!.Type} and {classType}.", nameof(registrations));
             }
             var grainInterface = new GrainInterface(interfaceType, grainClass);
             _interfaces.Add(interfaceType, grainInterface);

@@ -43,9 +43,10 @@ internal sealed class GrpcCallScope : IDisposable
     {
         RpcException => null,
         OperationCanceledException or HttpRequestException or IOException when TimedOut =>
-            new RpcException(StatusCode.DeadlineExceeded, GrpcErrors.DeadlineExceededMessage),
+            new RpcException(StatusCode.DeadlineExceeded, GrpcErrors.DeadlineExceededMessage, error),
         OperationCanceledException => null,
-        HttpRequestException or IOException => new RpcException(StatusCode.Unavailable, error.Message),
+        // The transport's exception stays inside: it tells whether the request ever left (RpcException.NeverSent).
+        HttpRequestException or IOException => new RpcException(StatusCode.Unavailable, error.Message, error),
         _ => null,
     };
 

@@ -18,16 +18,22 @@ public sealed class GrpcClient : IDisposable
     private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
     private int _nextInvoker;
 
-    public GrpcClient(Uri address, int connections = 1)
+    /// <param name="address">The server, http://host:port.</param>
+    /// <param name="connections">Independent connections to spread calls over.</param>
+    /// <param name="connectTimeout">How long a connection attempt may take; unset, as long as the call's own deadline.</param>
+    public GrpcClient(Uri address, int connections = 1, TimeSpan? connectTimeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         _address = address;
         _invokers = new HttpMessageInvoker[connections];
         for (int i = 0; i < connections; i++)
         {
-            _invokers[i] = new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
+            _invokers[i] = new HttpMessageInvoker(CreateHandler(connectTimeout ?? Timeout.InfiniteTimeSpan), disposeHandler: true);
         }
     }
+
+    /// <summary>The server this client calls.</summary>
+    public Uri Address => _address;
 
     /// <summary>The largest response message accepted; like Go clients, effectively unlimited by default.</summary>
     public int MaxReceiveMessageBytes { get; init; } = int.MaxValue;
@@ -164,8 +170,9 @@ public sealed class GrpcClient : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateHandler() => new()
+    private static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
     {
+        ConnectTimeout = connectTimeout,
         EnableMultipleHttp2Connections = true,
         UseProxy = false,
         UseCookies = false,

@@ -12,11 +12,15 @@ public static class GrpcKestrel
 
     /// <summary>
     /// Listens on each URL (http://host:port; port 0 picks a free one) with HTTP/2 only: Kestrel answers
-    /// prior-knowledge h2c only on an Http2-only endpoint. Raises the stream and window limits for gRPC.
+    /// prior-knowledge h2c only on an Http2-only endpoint. Raises the stream and window limits for gRPC, and
+    /// lifts the request body limits, which would end long-lived streams.
     /// </summary>
     public static void ConfigureForGrpc(this KestrelServerOptions options, IEnumerable<Uri> listenUrls)
     {
         options.AddServerHeader = false;
+        // Watch and keep-alive streams are idle for long stretches; etcd never times them out.
+        options.Limits.MinRequestBodyDataRate = null;
+        options.Limits.MaxRequestBodySize = null;
         Http2Limits http2 = options.Limits.Http2;
         // etcd allows unlimited concurrent streams and Go clients multiplex every call over one connection.
         http2.MaxStreamsPerConnection = int.MaxValue;

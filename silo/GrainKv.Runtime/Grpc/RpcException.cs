@@ -7,13 +7,19 @@ namespace GrainKv.Runtime.Grpc;
 /// </summary>
 public sealed class RpcException : Exception
 {
-    public RpcException(StatusCode statusCode, string message)
-        : base(message)
+    public RpcException(StatusCode statusCode, string message, Exception? innerException = null)
+        : base(message, innerException)
     {
         StatusCode = statusCode;
     }
 
     public StatusCode StatusCode { get; }
+
+    /// <summary>
+    /// The client could not even connect, so the request never left this process and the server never saw
+    /// it: a call that must not run twice may still be sent elsewhere. Any other failure may have run.
+    /// </summary>
+    public bool NeverSent => InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     /// <summary>Trailing metadata the server sent with the status (client side); empty otherwise.</summary>
     public GrpcMetadata Trailers { get; init; } = GrpcMetadata.Empty;

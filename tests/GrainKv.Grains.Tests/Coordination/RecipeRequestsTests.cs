@@ -25,15 +25,6 @@ public sealed class RecipeRequestsTests
     public void ContenderKey_KeepsTheNameBytesAsTheyAre() =>
         Assert.Equal(Hex("ff00e92f" + "6162"), RecipeRequests.ContenderKey(RecipeRequests.Prefix(Hex("ff00e9")), 0xab));
 
-    [Theory]
-    [InlineData("612f", "6130")]
-    [InlineData("61ff", "62")]
-    [InlineData("61feff", "61ff")]
-    [InlineData("ffff", "00")]
-    [InlineData("", "00")]
-    public void PrefixEnd_IsTheFirstKeyPastEveryKeyWithThePrefix(string prefix, string end) =>
-        Assert.Equal(Hex(end), RecipeRequests.PrefixEnd(Hex(prefix)));
-
     [Fact]
     public void FirstCreated_IsTheOldestKeyUnderThePrefix()
     {

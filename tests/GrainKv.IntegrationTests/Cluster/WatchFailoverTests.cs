@@ -1,9 +1,7 @@
-using System.Threading.Channels;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Runtime.Grpc;
-using Mvccpb;
 
 namespace GrainKv.IntegrationTests.Cluster;
 
@@ -35,9 +33,9 @@ public sealed class WatchFailoverTests
         var keyRequest = new WatchCreateRequest { Key = B(HotKey) };
         var watches = new[]
         {
-            new ResumableWatch("prefix with prev_kv on the leader", prefixRequest, start, [leader, .. survivors]),
-            new ResumableWatch("one key on the leader", keyRequest, start, [leader, survivors[1], survivors[0]]),
-            new ResumableWatch("prefix on a survivor", new WatchCreateRequest { Key = B(Prefix), RangeEnd = B("wf0") }, start, [survivors[1], survivors[0]]),
+            new ResumingWatch("prefix with prev_kv on the leader", prefixRequest, start, ClientUrls([leader, .. survivors])),
+            new ResumingWatch("one key on the leader", keyRequest, start, ClientUrls([leader, survivors[1], survivors[0]])),
+            new ResumingWatch("prefix on a survivor", new WatchCreateRequest { Key = B(Prefix), RangeEnd = B("wf0") }, start, ClientUrls([survivors[1], survivors[0]])),
         };
         foreach (var watch in watches) await watch.StartAsync();
 
@@ -110,108 +108,8 @@ public sealed class WatchFailoverTests
         }
     }
 
-    /// <summary>The reference: the range's history replayed by a fresh watch from <paramref name="start"/>.</summary>
-    private static async Task<List<SeenEvent>> HistoryAsync(GrainKvCluster.Member member, WatchCreateRequest request, long start, long end)
-    {
-        var replay = new ResumableWatch("history replay", request, start, [member]);
-        await replay.StartAsync();
-        await replay.WaitForRevisionAsync(end, CatchUpWithin);
-        await replay.DisposeAsync();
-        Assert.Equal(0, replay.Resumes);
-        return replay.Events;
-    }
+    private static Uri[] ClientUrls(GrainKvCluster.Member[] members) => members.Select(m => m.ClientUrl).ToArray();
 
-    internal sealed record SeenEvent(long ModRevision, string Key, Event.Types.EventType Type, string Value, string? PrevValue);
-
-    /// <summary>
-    /// What an etcd client does with a watch: read events; when the stream breaks, open it again on
-    /// the next member from the revision after the last one seen.
-    /// </summary>
-    private sealed class ResumableWatch(string name, WatchCreateRequest request, long startRevision, GrainKvCluster.Member[] members) : IAsyncDisposable
-    {
-        private readonly Channel<long> _revisions = Channel.CreateUnbounded<long>();
-        private readonly CancellationTokenSource _stop = new();
-        private Task? _loop;
-        private WatchSession? _session;
-
-        public List<SeenEvent> Events { get; } = [];
-        public int Resumes { get; private set; }
-        public int EventsBeforeFirstResume { get; private set; } = -1;
-
-        public async Task StartAsync()
-        {
-            var created = new TaskCompletionSource();
-            _loop = Task.Run(() => RunAsync(created));
-            await created.Task.WaitAsync(CatchUpWithin);
-        }
-
-        public async Task WaitForRevisionAsync(long revision, TimeSpan within)
-        {
-            using var timeout = new CancellationTokenSource(within);
-            try
-            {
-                while (await _revisions.Reader.ReadAsync(timeout.Token) < revision)
-                {
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                throw new Xunit.Sdk.XunitException($"{name}: reached revision {Events.LastOrDefault()?.ModRevision} and not {revision} within {within}");
-            }
-        }
-
-        private async Task RunAsync(TaskCompletionSource created)
-        {
-            var next = startRevision;
-            for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
-            {
-                var member = members[attempt % members.Length];
-                if (!member.IsRunning) continue;
-                if (attempt > 0)
-                {
-                    Resumes++;
-                    if (EventsBeforeFirstResume < 0) EventsBeforeFirstResume = Events.Count;
-                }
-                using var client = new EtcdClient(member.ClientUrl);
-                var session = new WatchSession(client);
-                _session = session;
-                try
-                {
-                    var create = request.Clone();
-                    create.StartRevision = next;
-                    await session.CreateAsync(create);
-                    while (await session.NextAsync(Timeout.InfiniteTimeSpan) is { } response)
-                    {
-                        if (response.Created) created.TrySetResult();
-                        foreach (var e in response.Events)
-                        {
-                            Events.Add(new SeenEvent(e.Kv.ModRevision, e.Kv.Key.ToStringUtf8(), e.Type, e.Kv.Value.ToStringUtf8(),
-                                request.PrevKv ? e.PrevKv?.Value.ToStringUtf8() : null));
-                        }
-                        if (response.Events.Count > 0)
-                        {
-                            next = response.Events[^1].Kv.ModRevision + 1;
-                            _revisions.Writer.TryWrite(next - 1);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is ChannelClosedException or RpcException or HttpRequestException or IOException)
-                {
-                }
-                finally
-                {
-                    if (Interlocked.CompareExchange(ref _session, null, session) == session) await session.DisposeAsync();
-                }
-                await Task.Delay(100);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            // Closing the open stream wakes the loop from its read.
-            if (Interlocked.Exchange(ref _session, null) is { } session) await session.DisposeAsync();
-            if (_loop is not null) await _loop;
-        }
-    }
+    private static Task<List<SeenEvent>> HistoryAsync(GrainKvCluster.Member member, WatchCreateRequest request, long start, long end) =>
+        ResumingWatch.HistoryAsync(member.ClientUrl, request, start, end, CatchUpWithin);
 }

@@ -1,3 +1,4 @@
+using Etcdserverpb;
 using System.Globalization;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
@@ -5,16 +6,22 @@ namespace GrainKv.IntegrationTests.Infrastructure;
 /// <summary>
 /// Three (or more) GrainKv silos on loopback forming one cluster through --initial-cluster, each
 /// with its own data dir (SQLite) that survives a kill, so a member can be SIGKILLed and restarted.
+/// Extra flags per member (a membership table, another storage) come from the caller.
 /// </summary>
 public sealed class GrainKvCluster : IDisposable
 {
+    /// <summary>The --initial-cluster-token of every member: the cluster's name in a membership table.</summary>
+    public const string Token = "grainkv-test";
+
     private readonly string _root;
     private readonly Member[] _members;
+    private readonly Func<Member, IEnumerable<string>> _extraArguments;
 
-    private GrainKvCluster(string root, Member[] members)
+    private GrainKvCluster(string root, Member[] members, Func<Member, IEnumerable<string>> extraArguments)
     {
         _root = root;
         _members = members;
+        _extraArguments = extraArguments;
     }
 
     public sealed class Member
@@ -24,12 +31,18 @@ public sealed class GrainKvCluster : IDisposable
             Name = name;
             ClientUrl = clientUrl;
             PeerUrl = peerUrl;
+            ListenPeerUrl = peerUrl;
             DataDir = dataDir;
         }
 
         public string Name { get; }
         public Uri ClientUrl { get; }
+
+        /// <summary>Its peer URL in --initial-cluster, fixed for the cluster's life.</summary>
         public Uri PeerUrl { get; }
+
+        /// <summary>Where it serves peers now: <see cref="PeerUrl"/> unless it was restarted elsewhere.</summary>
+        public Uri ListenPeerUrl { get; internal set; }
         public string DataDir { get; }
         public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
         public ServerProcess? Process { get; internal set; }
@@ -40,7 +53,10 @@ public sealed class GrainKvCluster : IDisposable
 
     public string Endpoints => string.Join(',', _members.Select(m => m.Endpoint));
 
-    public static async Task<GrainKvCluster> StartAsync(int size = 3)
+    /// <summary>The members' --initial-cluster: name=peer-url,...</summary>
+    public string InitialCluster => string.Join(',', _members.Select(m => $"{m.Name}={m.PeerUrl.ToString().TrimEnd('/')}"));
+
+    public static async Task<GrainKvCluster> StartAsync(int size = 3, Func<Member, IEnumerable<string>>? extraArguments = null)
     {
         var root = Directory.CreateTempSubdirectory("grainkv-cluster-").FullName;
         var members = Enumerable.Range(1, size).Select(i => new Member(
@@ -48,7 +64,7 @@ public sealed class GrainKvCluster : IDisposable
             new Uri($"http://127.0.0.1:{FreePort.Next()}"),
             new Uri($"http://127.0.0.1:{FreePort.Next()}"),
             Path.Combine(root, $"infra{i}.data"))).ToArray();
-        var cluster = new GrainKvCluster(root, members);
+        var cluster = new GrainKvCluster(root, members, extraArguments ?? (_ => []));
         foreach (var member in members) cluster.Launch(member);
         foreach (var member in members) await Readiness.WaitAsync(member.ClientUrl, member.Process!, member.Name);
         return cluster;
@@ -66,12 +82,46 @@ public sealed class GrainKvCluster : IDisposable
         throw new InvalidOperationException("no member says it leads");
     }
 
+    /// <summary>Hands leadership to <paramref name="target"/> (etcdctl move-leader), unless it leads already.</summary>
+    public async Task MoveLeaderAsync(Member target)
+    {
+        var leader = await LeaderAsync();
+        if (leader == target) return;
+        using var targetClient = new EtcdClient(target.ClientUrl);
+        var targetId = (await targetClient.StatusAsync()).Header.MemberId;
+        using var leaderClient = new EtcdClient(leader.ClientUrl);
+        await leaderClient.Call("/etcdserverpb.Maintenance/MoveLeader", new MoveLeaderRequest { TargetID = targetId }, MoveLeaderResponse.Parser);
+    }
+
+    /// <summary>Waits until every member has applied the same revision and hashes its history equally; returns that revision.</summary>
+    public async Task<long> ConvergedRevisionAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var hashes = new List<(long Revision, uint Hash)>();
+            foreach (var member in _members)
+            {
+                using var client = new EtcdClient(member.ClientUrl);
+                var hash = await client.Call("/etcdserverpb.Maintenance/HashKV", new HashKVRequest(), HashKVResponse.Parser);
+                hashes.Add((hash.Header.Revision, hash.Hash));
+            }
+            if (hashes.Distinct().Count() == 1) return hashes[0].Revision;
+            last = string.Join(", ", hashes);
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"replicas did not converge: {last}");
+    }
+
     /// <summary>SIGKILL: the member's process dies with no chance to flush or say goodbye.</summary>
     public void Kill(Member member) => member.Process?.Kill();
 
-    public async Task RestartAsync(Member member)
+    /// <summary>Starts a stopped member again on its data dir; at <paramref name="listenPeerUrl"/> if given, as a moved host would be.</summary>
+    public async Task RestartAsync(Member member, Uri? listenPeerUrl = null)
     {
         member.Process?.Dispose();
+        member.ListenPeerUrl = listenPeerUrl ?? member.ListenPeerUrl;
         Launch(member);
         await Readiness.WaitAsync(member.ClientUrl, member.Process!, member.Name);
     }
@@ -84,16 +134,16 @@ public sealed class GrainKvCluster : IDisposable
 
     private void Launch(Member member)
     {
-        var initialCluster = string.Join(',', _members.Select(m => $"{m.Name}={m.PeerUrl.ToString().TrimEnd('/')}"));
         var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
         member.Process = ServerProcess.Start("dotnet",
         [
             siloDll, "--name", member.Name, "--data-dir", member.DataDir,
             "--listen-client-urls", member.ClientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", member.PeerUrl.ToString().TrimEnd('/'),
-            "--initial-cluster", initialCluster, "--initial-cluster-token", "grainkv-test",
+            "--listen-peer-urls", member.ListenPeerUrl.ToString().TrimEnd('/'),
+            "--initial-cluster", InitialCluster, "--initial-cluster-token", Token,
             "--heartbeat-interval", "50", "--election-timeout", "500",
             "--snapshot-count", 200.ToString(CultureInfo.InvariantCulture),
+            .. _extraArguments(member),
         ]);
     }
 }

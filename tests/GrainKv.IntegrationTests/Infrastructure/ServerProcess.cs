@@ -20,6 +20,9 @@ public sealed class ServerProcess : IDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -43,6 +46,19 @@ public sealed class ServerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
+    }
+
+    /// <summary>Waits, at most <paramref name="patience"/>, for the server to exit by itself; throws with its output if it does not.</summary>
+    public async Task WaitForExitAsync(TimeSpan patience)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the server did not exit within {patience}:\n{Output}");
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks run, as in a power cut of the process.</summary>

@@ -73,6 +73,20 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         await _app.StopAsync();
     }
 
+    /// <summary>Stops without grace: connections are cut, calls in progress break off as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        _stopped = true;
+        try
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+            // Activations were not waited for, as a crash does not wait.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Metrics.Dispose();

@@ -19,11 +19,20 @@ public interface IPlacedGrain : IGrainWithStringKey
     Task Throw(string message);
 
     Task<long> Unsupported(DateTime at);
+
+    /// <summary>
+    /// Notes in <see cref="PlacedGrain.Hung"/> that it runs here, then waits for ever: a call still in
+    /// progress when its silo dies.
+    /// </summary>
+    Task<string> Hang(string text);
 }
 
 public sealed class PlacedGrain(ILocalSiloDetails silo) : Grain, IPlacedGrain
 {
     private readonly List<string> _recorded = [];
+
+    /// <summary>Every <see cref="Hang"/> call that started, with the silo it runs on; shared by the silos of one test process.</summary>
+    public static System.Collections.Concurrent.ConcurrentBag<(SiloAddress Silo, string Text)> Hung { get; } = [];
 
     public Task<string> WhereAmI() => Task.FromResult(silo.SiloAddress.ToString());
 
@@ -47,4 +56,11 @@ public sealed class PlacedGrain(ILocalSiloDetails silo) : Grain, IPlacedGrain
     public Task Throw(string message) => throw new InvalidOperationException(message);
 
     public Task<long> Unsupported(DateTime at) => Task.FromResult(at.Ticks);
+
+    public async Task<string> Hang(string text)
+    {
+        Hung.Add((silo.SiloAddress, text));
+        await Task.Delay(Timeout.Infinite);
+        return text;
+    }
 }

@@ -58,7 +58,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>A fresh, empty database on this server.</summary>
     public async Task<string> CreateDatabaseAsync(string name)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString());
+        // Unpooled: a pooled connection would be dead after a StopAsync and StartAgainAsync.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString()) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();

@@ -1,0 +1,3 @@
+using GrainKv.Gateway;
+
+return await GatewayCommandLine.Create(GatewayHost.RunAsync).Parse(args).InvokeAsync();

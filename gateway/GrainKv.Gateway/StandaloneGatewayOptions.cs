@@ -1,0 +1,21 @@
+namespace GrainKv.Gateway;
+
+/// <summary>
+/// Everything a stand-alone gateway is started with. Where a flag means what the silo's or etcd's gRPC
+/// proxy's flag of the same name means, it has that name.
+/// </summary>
+public sealed record StandaloneGatewayOptions
+{
+    public IReadOnlyList<Uri> ListenClientUrls { get; init; } = [new("http://127.0.0.1:23790")];
+    public IReadOnlyList<Uri> ListenMetricsUrls { get; init; } = [];
+    public string InitialCluster { get; init; } = "";
+    public string InitialClusterToken { get; init; } = "etcd-cluster";
+    public IReadOnlyList<Uri> Endpoints { get; init; } = [];
+    public string MembershipConnection { get; init; } = "";
+    public int MembershipHeartbeatIntervalMs { get; init; } = 1000;
+    public int MembershipDeathTimeoutMs { get; init; } = 10_000;
+    public int ElectionTimeoutMs { get; init; } = 1000;
+    public int MaxRequestBytes { get; init; } = 1_572_864;
+    public int MaxTxnOps { get; init; } = 128;
+    public bool EnableGrainCalls { get; init; }
+}

@@ -1,0 +1,27 @@
+namespace GrainKv.Membership.Tests;
+
+public sealed class MembershipOptionsTests
+{
+    [Theory]
+    [InlineData(1000, 10_000)]
+    [InlineData(100, 200)]
+    public void Validated_DeathTimeoutOfTwoHeartbeatsOrMore_Accepted(int heartbeatMs, int deathTimeoutMs)
+    {
+        var options = new MembershipOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeatMs), DeathTimeout = TimeSpan.FromMilliseconds(deathTimeoutMs) };
+
+        Assert.Same(options, options.Validated());
+    }
+
+    [Theory]
+    [InlineData(1000, 1999, "at least two heartbeat intervals")]
+    [InlineData(1000, 500, "at least two heartbeat intervals")]
+    [InlineData(0, 10_000, "must be positive")]
+    [InlineData(-5, 10_000, "must be positive")]
+    public void Validated_TooShortDeathTimeoutOrNoHeartbeat_Refused(int heartbeatMs, int deathTimeoutMs, string reason)
+    {
+        var options = new MembershipOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeatMs), DeathTimeout = TimeSpan.FromMilliseconds(deathTimeoutMs) };
+
+        var error = Assert.Throws<ArgumentException>(() => options.Validated());
+        Assert.Contains(reason, error.Message);
+    }
+}

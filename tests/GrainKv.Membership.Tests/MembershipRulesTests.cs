@@ -1,0 +1,68 @@
+namespace GrainKv.Membership.Tests;
+
+public sealed class MembershipRulesTests
+{
+    [Theory]
+    [InlineData("a@1 Active 0; b@1 Active 1; c@1 Active 9.5", "")]
+    [InlineData("a@1 Active 0; b@1 Active 11", "b@1 MissedHeartbeats")]
+    [InlineData("a@1 Active 0; b@1 Active 10", "")] // silent for exactly the timeout: still alive
+    [InlineData("a@1 Active 0; b@1 Joining 30; c@1 ShuttingDown 30", "b@1 MissedHeartbeats, c@1 MissedHeartbeats")]
+    [InlineData("a@1 Active 0; b@1 Dead 300", "")]
+    [InlineData("a@1 Joining 0; b@1 Active 11", "b@1 MissedHeartbeats")]
+    [InlineData("a@1 Active 0; b@1 Active 0; b@2 Joining 0", "b@1 Superseded")]
+    [InlineData("a@1 Active 0; b@1 Active 12; b@2 Active 0", "b@1 Superseded")]
+    [InlineData("a@1 Active 0; b@1 Active 0; b@2 Dead 0", "")] // a dead newer start supersedes nothing
+    [InlineData("a@1 Active 0; b@1 Dead 50; b@2 Active 11; b@3 Joining 0", "b@2 Superseded")]
+    [InlineData("a@1 Active 11; b@1 Active 30", "")] // its own heartbeat is stale: it does not judge silence
+    [InlineData("a@1 Active 11; b@1 Active 30; b@2 Joining 0", "b@1 Superseded")]
+    public void Judge_LiveSelf_DeclaresTheseDead(string table, string expectedDeaths)
+    {
+        var judgement = MembershipRules.Judge(TableText.Parse(table), TableText.Silo("a@1"), TableText.DeathTimeout);
+
+        Assert.False(judgement.SelfDead);
+        Assert.Equal(expectedDeaths, string.Join(", ", judgement.Deaths.Select(d => $"{d.Row.Silo} {d.Reason}")));
+    }
+
+    [Theory]
+    [InlineData("a@1 Dead 0; b@1 Active 30")]
+    [InlineData("b@1 Active 0")]
+    [InlineData("a@1 Active 0; a@2 Joining 0; b@1 Active 30")]
+    [InlineData("a@0 Dead 0; b@1 Active 0")]
+    public void Judge_SelfDeadMissingOrSuperseded_SelfDeadAndDeclaresNothing(string table)
+    {
+        var judgement = MembershipRules.Judge(TableText.Parse(table), TableText.Silo("a@1"), TableText.DeathTimeout);
+
+        Assert.True(judgement.SelfDead);
+        Assert.Empty(judgement.Deaths);
+    }
+
+    [Theory]
+    [InlineData("a@1 Active 0; b@1 Active 0; c@1 Active 0", "a@1, b@1, c@1")]
+    [InlineData("c@1 Active 0; a@1 Active 0", "a@1, c@1")]
+    [InlineData("a@1 Joining 0; b@1 ShuttingDown 0; c@1 Dead 0; d@1 Active 0", "d@1")]
+    [InlineData("a@1 Active 10.5; b@1 Active 10", "b@1")]
+    [InlineData("a@1 Active 0; a@2 Active 0", "a@2")]
+    [InlineData("a@1 Active 0; a@2 Joining 0", "")] // the old start is on its way out, the new one not serving yet
+    [InlineData("a@1 Active 0; a@2 Dead 0", "a@1")]
+    [InlineData("", "")]
+    public void Serving_ActiveHeartbeatingNewestOfEachName_ByName(string table, string expected)
+    {
+        var serving = MembershipRules.Serving(TableText.Parse(table), TableText.DeathTimeout);
+
+        Assert.Equal(expected, string.Join(", ", serving.Select(row => row.Silo)));
+    }
+
+    [Theory]
+    [InlineData("a@1 Active 0 pg-1; b@1 Active 0 pg-1; c@1 Active 0 pg-2", "b")]
+    [InlineData("a@1 Active 0 pg-1; c@1 Joining 0 pg-1; b@1 ShuttingDown 0 pg-1", "b, c")]
+    [InlineData("a@1 Active 0 pg-1; b@1 Dead 0 pg-1; c@1 Active 11 pg-1", "")]
+    [InlineData("a@1 Active 0 pg-1; a@0 Active 0 pg-1", "")] // an older start of itself is no other silo
+    [InlineData("a@1 Active 0; b@1 Active 0 pg-1", "")]
+    [InlineData("a@1 Active 0; b@1 Active 0", "")]
+    public void SharingStorage_OtherLiveSilosOnTheSameServer(string table, string expected)
+    {
+        var sharing = MembershipRules.SharingStorage(TableText.Parse(table), TableText.Silo("a@1"), TableText.DeathTimeout);
+
+        Assert.Equal(expected, string.Join(", ", sharing));
+    }
+}

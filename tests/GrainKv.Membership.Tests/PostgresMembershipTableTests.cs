@@ -1,0 +1,255 @@
+using GrainKv.Testing.Postgres;
+using Npgsql;
+
+namespace GrainKv.Membership.Tests;
+
+/// <summary>The membership table on a real PostgreSQL: joins, heartbeats, status changes and versioned death declarations.</summary>
+public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
+{
+    private const string Cluster = "test-cluster";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static SiloRegistration Registration(string name, int port = 7000, string? storage = null) =>
+        new(name, "10.0.0.1", port, new Uri($"http://10.0.0.1:{port + 1}"), storage);
+
+    [Fact]
+    public async Task ReadAsync_NewCluster_VersionZeroAndNoRows()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+
+        var snapshot = await table.ReadAsync(None);
+
+        Assert.Equal(0, snapshot.Version);
+        Assert.Empty(snapshot.Rows);
+        Assert.Equal(DateTimeKind.Utc, snapshot.Now.Kind);
+    }
+
+    [Fact]
+    public async Task JoinAsync_RecordsRegistrationAsJoiningAndRaisesVersion()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+
+        var silo = await table.JoinAsync(Registration("a", 7000, storage: "1234"), None);
+        var snapshot = await table.ReadAsync(None);
+
+        var row = Assert.Single(snapshot.Rows);
+        Assert.Equal(silo, row.Silo);
+        Assert.Equal(("10.0.0.1", 7000, new Uri("http://10.0.0.1:7001"), "1234"), (row.PeerHost, row.PeerPort, row.ClientUrl, row.StorageIdentity));
+        Assert.Equal(SiloStatus.Joining, row.Status);
+        Assert.Equal(silo.ToString(), row.StatusChangedBy);
+        Assert.Equal(row.StartTime, row.IAmAliveTime);
+        Assert.True(row.StartTime <= snapshot.Now, $"start time {row.StartTime:O} after the table's clock {snapshot.Now:O}");
+        Assert.Equal(1, snapshot.Version);
+    }
+
+    [Fact]
+    public async Task JoinAsync_SameNameAgain_GetsLargerGenerationEachTime()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+
+        var generations = new List<int>();
+        for (var i = 0; i < 3; i++) generations.Add((await table.JoinAsync(Registration("a"), None)).Generation);
+        var other = await table.JoinAsync(Registration("b"), None);
+
+        Assert.Equal(generations.Order(), generations);
+        Assert.Equal(3, generations.Distinct().Count());
+        // A first start's generation is its start time in seconds since 2024.
+        var otherStart = (await table.ReadAsync(None)).Find(other)!.StartTime;
+        Assert.Equal((int)Math.Floor((otherStart - new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds), other.Generation);
+    }
+
+    [Fact]
+    public async Task HeartbeatAsync_LiveRow_AdvancesIAmAliveWithoutRaisingVersion()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var silo = await table.JoinAsync(Registration("a"), None);
+        var before = await table.ReadAsync(None);
+
+        await Task.Delay(20);
+        Assert.True(await table.HeartbeatAsync(silo, None));
+        var after = await table.ReadAsync(None);
+
+        Assert.True(after.Rows[0].IAmAliveTime > before.Rows[0].IAmAliveTime);
+        Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task HeartbeatAsync_DeadOrMissingRow_FalseAndRowStaysDead()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var a = await table.JoinAsync(Registration("a"), None);
+        var b = await table.JoinAsync(Registration("b"), None);
+        Assert.True(await table.DeclareDeadAsync((await table.ReadAsync(None)).Version, [b], a, None));
+        var declared = (await table.ReadAsync(None)).Find(b)!;
+
+        Assert.False(await table.HeartbeatAsync(b, None));
+        Assert.False(await table.HeartbeatAsync(new SiloIncarnation("nobody", 1), None));
+
+        var after = (await table.ReadAsync(None)).Find(b)!;
+        Assert.Equal(SiloStatus.Dead, after.Status);
+        Assert.Equal(declared.IAmAliveTime, after.IAmAliveTime);
+    }
+
+    [Fact]
+    public async Task SetOwnStatusAsync_LiveRow_ChangesStatusAndRaisesVersion()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var silo = await table.JoinAsync(Registration("a"), None);
+        var before = await table.ReadAsync(None);
+
+        Assert.True(await table.SetOwnStatusAsync(silo, SiloStatus.Active, None));
+        var after = await table.ReadAsync(None);
+
+        Assert.Equal(SiloStatus.Active, after.Find(silo)!.Status);
+        Assert.Equal(before.Version + 1, after.Version);
+        Assert.True(after.Find(silo)!.StatusChangedTime > before.Find(silo)!.StatusChangedTime);
+    }
+
+    [Fact]
+    public async Task SetOwnStatusAsync_DeclaredDead_FalseAndNoResurrection()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var a = await table.JoinAsync(Registration("a"), None);
+        var b = await table.JoinAsync(Registration("b"), None);
+        Assert.True(await table.DeclareDeadAsync((await table.ReadAsync(None)).Version, [b], a, None));
+        var before = await table.ReadAsync(None);
+
+        Assert.False(await table.SetOwnStatusAsync(b, SiloStatus.Active, None));
+
+        var after = await table.ReadAsync(None);
+        Assert.Equal(SiloStatus.Dead, after.Find(b)!.Status);
+        Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task DeclareDeadAsync_CurrentVersion_MarksThemDeadByTheDeclarer()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var a = await table.JoinAsync(Registration("a"), None);
+        var b = await table.JoinAsync(Registration("b"), None);
+        var c = await table.JoinAsync(Registration("c"), None);
+        var before = await table.ReadAsync(None);
+
+        Assert.True(await table.DeclareDeadAsync(before.Version, [b, c], a, None));
+
+        var after = await table.ReadAsync(None);
+        Assert.Equal([SiloStatus.Joining, SiloStatus.Dead, SiloStatus.Dead], after.Rows.Select(r => r.Status));
+        Assert.All(after.Rows.Skip(1), row => Assert.Equal(a.ToString(), row.StatusChangedBy));
+        Assert.Equal(before.Version + 1, after.Version);
+    }
+
+    [Fact]
+    public async Task DeclareDeadAsync_TableChangedSinceRead_RefusedAndNothingChanges()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        var a = await table.JoinAsync(Registration("a"), None);
+        var b = await table.JoinAsync(Registration("b"), None);
+        var judgedOn = await table.ReadAsync(None);
+        var restarted = await table.JoinAsync(Registration("b"), None);
+
+        Assert.False(await table.DeclareDeadAsync(judgedOn.Version, [b], a, None));
+
+        var after = await table.ReadAsync(None);
+        Assert.Equal(SiloStatus.Joining, after.Find(b)!.Status);
+        Assert.Equal(SiloStatus.Joining, after.Find(restarted)!.Status);
+    }
+
+    [Fact]
+    public async Task DeclareDeadAsync_TwoDeclarersOnOneVersion_ExactlyOneWins()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await OpenAsync(database);
+        await using var second = await OpenAsync(database);
+        var a = await first.JoinAsync(Registration("a"), None);
+        var b = await first.JoinAsync(Registration("b"), None);
+        var c = await first.JoinAsync(Registration("c"), None);
+        var version = (await first.ReadAsync(None)).Version;
+
+        var outcomes = await Task.WhenAll(first.DeclareDeadAsync(version, [c], a, None), second.DeclareDeadAsync(version, [c], b, None));
+
+        Assert.Single(outcomes, won => won);
+        var row = (await first.ReadAsync(None)).Find(c)!;
+        Assert.Equal(outcomes[0] ? a.ToString() : b.ToString(), row.StatusChangedBy);
+        Assert.Equal(version + 1, (await first.ReadAsync(None)).Version);
+    }
+
+    [Fact]
+    public async Task ReadAsync_TwoClustersInOneDatabase_SeeOnlyTheirOwnRows()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var red = await PostgresMembershipTable.OpenAsync(database, "red", None);
+        await using var blue = await PostgresMembershipTable.OpenAsync(database, "blue", None);
+
+        await red.JoinAsync(Registration("a"), None);
+        await red.JoinAsync(Registration("b"), None);
+        await blue.JoinAsync(Registration("a"), None);
+
+        Assert.Equal(["a", "b"], (await red.ReadAsync(None)).Rows.Select(r => r.Silo.Name));
+        Assert.Equal(["a"], (await blue.ReadAsync(None)).Rows.Select(r => r.Silo.Name));
+        Assert.Equal((2L, 1L), ((await red.ReadAsync(None)).Version, (await blue.ReadAsync(None)).Version));
+    }
+
+    [Fact]
+    public async Task OpenAsync_ManySilosAtOnce_OneSchemaAndAllCanJoin()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+
+        var tables = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => OpenAsync(database)));
+        try
+        {
+            await Task.WhenAll(tables.Select((table, i) => table.JoinAsync(Registration($"s{i}"), None)));
+            Assert.Equal(6, (await tables[0].ReadAsync(None)).Rows.Count);
+            var versions = await SchemaVersionsAsync(database);
+            Assert.Equal([1], versions);
+        }
+        finally
+        {
+            foreach (var table in tables) await table.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task OpenAsync_DatabaseFromNewerBuild_Refused()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await (await OpenAsync(database)).DisposeAsync();
+        await ExecuteAsync(database, "INSERT INTO membership_schema (version) VALUES (99)");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(database));
+
+        Assert.Contains("schema version 99", error.Message);
+    }
+
+    [Fact]
+    public async Task ServerIdentity_SameServerAnyDatabase_SameIdentity_OtherServer_Differs()
+    {
+        await using var other = await PostgresServer.StartAsync();
+
+        var one = await PostgresServerIdentity.QueryAsync(await postgres.CreateDatabaseAsync(), None);
+        var again = await PostgresServerIdentity.QueryAsync(postgres.Server.ConnectionString(), None);
+        var elsewhere = await PostgresServerIdentity.QueryAsync(other.ConnectionString(), None);
+
+        Assert.Equal(one, again);
+        Assert.NotEqual(one, elsewhere);
+    }
+
+    private static Task<PostgresMembershipTable> OpenAsync(string connectionString) =>
+        PostgresMembershipTable.OpenAsync(connectionString, Cluster, None);
+
+    private static async Task<int[]> SchemaVersionsAsync(string connectionString)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT version FROM membership_schema ORDER BY version");
+        await using var reader = await command.ExecuteReaderAsync();
+        var versions = new List<int>();
+        while (await reader.ReadAsync()) versions.Add(reader.GetInt32(0));
+        return versions.ToArray();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
