@@ -75,12 +75,18 @@ public sealed partial class Lease : IAsyncDisposable
                 if (endpoint is null) throw new InvalidOperationException("no endpoint is known");
                 using var call = _endpoints.Connection(endpoint).Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(KeepAlivePath,
                     LeaseKeepAliveResponse.Parser, timeout: Timeout.InfiniteTimeSpan, ct: stopping);
-                await using var answers = call.ReadAllAsync(stopping).GetAsyncEnumerator(stopping);
+                // The wait for an answer ends at the lease's expiry through the read's own token: an
+                // async iterator must not be disposed while a MoveNextAsync is still running.
+                using var expiry = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                await using var answers = call.ReadAllAsync(expiry.Token).GetAsyncEnumerator(expiry.Token);
                 while (true)
                 {
                     await call.WriteAsync(new LeaseKeepAliveRequest { ID = Id }, stopping);
                     var untilExpiry = Ttl - Stopwatch.GetElapsedTime(keptAt);
-                    if (untilExpiry <= TimeSpan.Zero || !await answers.MoveNextAsync().AsTask().WaitAsync(untilExpiry, stopping)) break;
+                    if (untilExpiry <= TimeSpan.Zero) break;
+                    expiry.CancelAfter(untilExpiry);
+                    if (!await answers.MoveNextAsync()) break;
+                    expiry.CancelAfter(Timeout.InfiniteTimeSpan);
                     if (answers.Current.TTL <= 0)
                     {
                         Lose("the cluster answered that it is gone");
@@ -95,7 +101,7 @@ public sealed partial class Lease : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception error) when (error is RpcException or TimeoutException or InvalidOperationException or IOException or HttpRequestException)
+            catch (Exception error) when (error is RpcException or OperationCanceledException or InvalidOperationException or IOException or HttpRequestException)
             {
                 LogKeepAliveFailed(Id, endpoint, error.Message);
             }

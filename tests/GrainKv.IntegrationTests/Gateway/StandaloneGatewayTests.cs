@@ -75,20 +75,34 @@ public sealed class StandaloneGatewayTests
         await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
     }
 
+    /// <summary>
+    /// The cluster deployment: each silo stores its Raft log on its own PostgreSQL server, silos and the
+    /// gateway find each other in the membership table on the first server.
+    /// </summary>
     [Fact]
-    public async Task LeaderKilledUnderLoad_GatewayFindingSilosInMembershipTable_ResumesLosesNothingAndWatchMissesNothing()
+    public async Task LeaderKilledUnderLoad_SilosOnPostgresWithMembershipTable_ThroughGateway_ResumesLosesNothingAndWatchMissesNothing()
     {
-        await using var postgres = await PostgresServer.StartAsync();
-        string[] membership =
-        [
-            "--membership-connection", await postgres.CreateDatabaseAsync("membership"),
-            "--membership-heartbeat-interval", "250", "--membership-death-timeout", "4000",
-        ];
-        using var cluster = await GrainKvCluster.StartAsync(extraArguments: _ => membership);
-        await cluster.MoveLeaderAsync(cluster.Members[0]);
-        using var gateway = await GrainKvGateway.StartAsync(cluster, membership);
+        var servers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostgresServer.StartAsync()));
+        try
+        {
+            string[] membership =
+            [
+                "--membership-connection", await servers[0].CreateDatabaseAsync("membership"),
+                "--membership-heartbeat-interval", "250", "--membership-death-timeout", "4000",
+            ];
+            var storage = new Dictionary<string, string>();
+            for (var i = 0; i < servers.Length; i++) storage[$"infra{i + 1}"] = await servers[i].CreateDatabaseAsync("grainkv");
+            using var cluster = await GrainKvCluster.StartAsync(extraArguments: member =>
+                [.. membership, "--storage", "postgres", "--postgres-connection", storage[member.Name]]);
+            await cluster.MoveLeaderAsync(cluster.Members[0]);
+            using var gateway = await GrainKvGateway.StartAsync(cluster, membership);
 
-        await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+            await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
     }
 
     /// <summary>
