@@ -37,23 +37,7 @@ public sealed class PostgresOutageTests
             "--snapshot-count", "300");
         Assert.Contains($"Raft log store opened on PostgreSQL 127.0.0.1:{postgres.Port}/silo as postgres", silo.Process.Output);
 
-        var load = new PutLoad([silo.ClientUrl]);
-        var writers = Enumerable.Range(0, Writers).Select(load.RunWriterAsync).ToArray();
-        try
-        {
-            await load.WaitForAcknowledgedAsync(300, "writes before the outage");
-            await postgres.StopAsync();
-            var failure = await load.WaitForFailureAsync();
-            Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (failure.StatusCode, failure.Message));
-
-            await postgres.StartAgainAsync();
-            await load.WaitForAcknowledgedAsync(300, "writes after PostgreSQL was started again");
-        }
-        finally
-        {
-            load.Stop();
-            await Task.WhenAll(writers).WaitAsync(Bound);
-        }
+        var load = await OutageUnderLoadAsync(postgres, [silo.ClientUrl]);
 
         Assert.All(load.Failures, error => Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (error.StatusCode, error.Message)));
         await AssertAllPresentAsync(silo.ClientUrl, load.Acknowledged, "after the outage");
@@ -76,7 +60,31 @@ public sealed class PostgresOutageTests
         foreach (var name in new[] { "infra1", "infra2", "infra3" }) connections[name] = await postgres.CreateDatabaseAsync(name);
         using var cluster = await GrainKvCluster.StartAsync(extraArguments: member => ["--storage", "postgres", "--postgres-connection", connections[member.Name]]);
 
-        var load = new PutLoad([.. cluster.Members.Select(m => m.ClientUrl)]);
+        var load = await OutageUnderLoadAsync(postgres, [.. cluster.Members.Select(m => m.ClientUrl)]);
+
+        Assert.All(load.Failures, error => Assert.Contains((error.StatusCode, error.Message), OutageErrorsOfAGroup));
+        await AssertAllPresentAsync(cluster.Members[0].ClientUrl, load.Acknowledged, "after the outage");
+        var leader = await cluster.LeaderAsync();
+        cluster.Kill(leader);
+        await cluster.RestartAsync(leader);
+        await AssertAllPresentAsync(leader.ClientUrl, load.Acknowledged, "after a restart of the leader's silo");
+    }
+
+    [Fact]
+    public async Task StoragePostgresWithoutConnectionString_SiloRefusesToStart()
+    {
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GrainKvServer.StartAsync("--storage", "postgres"));
+
+        Assert.Contains("--storage postgres needs --postgres-connection", refused.Message);
+    }
+
+    /// <summary>
+    /// Writers run; PostgreSQL is stopped once they are going, the first failure must be etcd's timeout, and
+    /// writes must resume by themselves once it is started again. Returns the load for its records.
+    /// </summary>
+    private static async Task<PutLoad> OutageUnderLoadAsync(PostgresServer postgres, Uri[] endpoints)
+    {
+        var load = new PutLoad(endpoints);
         var writers = Enumerable.Range(0, Writers).Select(load.RunWriterAsync).ToArray();
         try
         {
@@ -93,21 +101,7 @@ public sealed class PostgresOutageTests
             load.Stop();
             await Task.WhenAll(writers).WaitAsync(Bound);
         }
-
-        Assert.All(load.Failures, error => Assert.Contains((error.StatusCode, error.Message), OutageErrorsOfAGroup));
-        await AssertAllPresentAsync(cluster.Members[0].ClientUrl, load.Acknowledged, "after the outage");
-        var leader = await cluster.LeaderAsync();
-        cluster.Kill(leader);
-        await cluster.RestartAsync(leader);
-        await AssertAllPresentAsync(leader.ClientUrl, load.Acknowledged, "after a restart of the leader's silo");
-    }
-
-    [Fact]
-    public async Task StoragePostgresWithoutConnectionString_SiloRefusesToStart()
-    {
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GrainKvServer.StartAsync("--storage", "postgres"));
-
-        Assert.Contains("--storage postgres needs --postgres-connection", refused.Message);
+        return load;
     }
 
     private static async Task AssertAllPresentAsync(Uri clientUrl, IReadOnlyDictionary<string, long> acknowledged, string when)
