@@ -12,12 +12,13 @@ public static class CommandLineTool
 
     /// <summary>Throws <see cref="System.ComponentModel.Win32Exception"/> if the program is not there.</summary>
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
-        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
@@ -26,6 +27,8 @@ public static class CommandLineTool
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
         using var deadline = new CancellationTokenSource(timeout);
         try
         {

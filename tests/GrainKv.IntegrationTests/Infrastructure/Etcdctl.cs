@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
@@ -42,32 +41,8 @@ public static class Etcdctl
 
     public static async Task<Result> RunAsync(string endpoint, string? stdin, params string[] arguments)
     {
-        var info = new ProcessStartInfo("etcdctl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ETCDCTL_API"] = "3";
-        info.ArgumentList.Add("--endpoints");
-        info.ArgumentList.Add(endpoint);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("etcdctl did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"etcdctl {string.Join(' ', arguments)} did not finish within 30 s");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        var run = await CommandLineTool.RunAsync("etcdctl", ["--endpoints", endpoint, .. arguments], TimeSpan.FromSeconds(30),
+            environment: new Dictionary<string, string> { ["ETCDCTL_API"] = "3" }, stdin: stdin);
+        return new Result(run.ExitCode, run.Stdout, run.Stderr);
     }
 }
