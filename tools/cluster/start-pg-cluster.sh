@@ -10,6 +10,8 @@
 #   GATEWAY_PORT [2379], GATEWAY_METRICS_PORT [2381]   the gateway's etcd API, and its /health and /metrics
 #   SILO_CLIENT_PORTS [12379,22379,32379]  SILO_PEER_PORTS [12380,22380,32380]  SILO_METRICS_PORTS [12381,22381,32381]
 #   POSTGRES_PORTS [15432,25432,35432]
+# SILO_STORAGE [postgres]: 'sqlite' keeps each silo's Raft log in its data dir instead, and starts only the first
+# PostgreSQL server, for the membership table: the same topology otherwise, to compare the two stores.
 # GRAINKV_SILO_DLL and GRAINKV_GATEWAY_DLL run programs built elsewhere instead of building them here.
 set -Eeuo pipefail
 source "$(dirname "$0")/processes.sh"
@@ -25,6 +27,7 @@ IFS=, read -ra peer_ports <<<"${SILO_PEER_PORTS:-12380,22380,32380}"
 IFS=, read -ra metrics_ports <<<"${SILO_METRICS_PORTS:-12381,22381,32381}"
 IFS=, read -ra postgres_ports <<<"${POSTGRES_PORTS:-15432,25432,35432}"
 members=${#client_ports[@]}
+silo_storage=${SILO_STORAGE:-postgres}
 if ((${#peer_ports[@]} != members || ${#metrics_ports[@]} != members || ${#postgres_ports[@]} != members)); then
   echo "SILO_CLIENT_PORTS, SILO_PEER_PORTS, SILO_METRICS_PORTS and POSTGRES_PORTS need one port per member each" >&2
   exit 2
@@ -82,15 +85,18 @@ if [[ -z "${GRAINKV_GATEWAY_DLL:-}" ]]; then GRAINKV_GATEWAY_DLL=$(dll_of gatewa
 # Whatever fails, nothing started is left running.
 trap '"$cluster_tools/stop-pg-cluster.sh" "$cluster_dir" >/dev/null' ERR
 
-for ((i = 1; i <= members; i++)); do start_postgres "$i"; done
+if [[ $silo_storage == postgres ]]; then postgres_servers=$members; else postgres_servers=1; fi
+for ((i = 1; i <= postgres_servers; i++)); do start_postgres "$i"; done
 
 initial_cluster=$(for ((i = 1; i <= members; i++)); do echo "silo$i=http://127.0.0.1:${peer_ports[i - 1]}"; done | paste -sd,)
 # What silos and gateway alike know of the cluster: its members as bootstrapped, and the membership table.
 cluster=(--initial-cluster "$initial_cluster" --initial-cluster-token grainkv-pg-cluster
   --membership-connection "$(postgres_connection 1)")
 for ((i = 1; i <= members; i++)); do
+  storage=(--storage "$silo_storage")
+  if [[ $silo_storage == postgres ]]; then storage+=(--postgres-connection "$(postgres_connection "$i")"); fi
   start_process "$cluster_dir" "silo$i" dotnet "$GRAINKV_SILO_DLL" "${cluster[@]}" --name "silo$i" \
-    --data-dir "$cluster_dir/silo$i.data" --storage postgres --postgres-connection "$(postgres_connection "$i")" \
+    --data-dir "$cluster_dir/silo$i.data" "${storage[@]}" \
     --listen-client-urls "http://127.0.0.1:${client_ports[i - 1]}" \
     --listen-peer-urls "http://127.0.0.1:${peer_ports[i - 1]}" \
     --listen-metrics-urls "http://127.0.0.1:${metrics_ports[i - 1]}"
