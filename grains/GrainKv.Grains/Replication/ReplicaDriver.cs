@@ -19,7 +19,9 @@ namespace GrainKv.Grains.Replication;
 public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
 {
     private static readonly Meter Meter = new("GrainKv.Replication");
-    private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", description: "Raft entries persisted per storage transaction.");
+    private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", unit: null,
+        description: "Raft entries persisted per storage transaction.", tags: null,
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] });
     private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("grainkv_persist_duration_seconds", "s", "Time to persist one batch.");
     private static readonly Counter<long> PersistFailures = Meter.CreateCounter<long>("grainkv_persist_failures_total", description: "Failed attempts to persist a batch; each is retried.");
     private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");

@@ -12,7 +12,8 @@ namespace GrainKv.Runtime.Metrics;
 /// </summary>
 public sealed class PrometheusMetrics : IDisposable
 {
-    private static readonly double[] BucketBounds =
+    /// <summary>Buckets for histograms that give none in their advice: seconds from 0.5 ms up, and small counts.</summary>
+    private static readonly double[] DefaultBucketBounds =
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
     private readonly MeterListener _listener = new();
@@ -59,7 +60,7 @@ public sealed class PrometheusMetrics : IDisposable
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var labels = Labels(tags);
-        var series = _series.GetOrAdd((instrument, labels), static _ => new Series());
+        var series = _series.GetOrAdd((instrument, labels), static key => new Series(BucketBoundsOf(key.Instrument)));
         switch (instrument)
         {
             case Histogram<long> or Histogram<int> or Histogram<double>: series.Observe(value); break;
@@ -69,6 +70,14 @@ public sealed class PrometheusMetrics : IDisposable
             default: series.Add(value); break;
         }
     }
+
+    private static double[] BucketBoundsOf(Instrument instrument) => instrument switch
+    {
+        Histogram<long> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds.Select(b => (double)b)],
+        Histogram<int> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds.Select(b => (double)b)],
+        Histogram<double> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds],
+        _ => DefaultBucketBounds,
+    };
 
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -83,9 +92,9 @@ public sealed class PrometheusMetrics : IDisposable
         return string.Join(',', parts);
     }
 
-    private sealed class Series
+    private sealed class Series(double[] bucketBounds)
     {
-        private readonly long[] _buckets = new long[BucketBounds.Length];
+        private readonly long[] _buckets = new long[bucketBounds.Length];
         private double _value;
         private long _count;
 
@@ -105,7 +114,7 @@ public sealed class PrometheusMetrics : IDisposable
             {
                 _value += value;
                 _count++;
-                var bucket = Array.BinarySearch(BucketBounds, value);
+                var bucket = Array.BinarySearch(bucketBounds, value);
                 if (bucket < 0) bucket = ~bucket;
                 if (bucket < _buckets.Length) _buckets[bucket]++;
             }
@@ -121,10 +130,10 @@ public sealed class PrometheusMetrics : IDisposable
                     return;
                 }
                 long cumulative = 0;
-                for (var i = 0; i < BucketBounds.Length; i++)
+                for (var i = 0; i < bucketBounds.Length; i++)
                 {
                     cumulative += _buckets[i];
-                    var le = $"le=\"{Format(BucketBounds[i])}\"";
+                    var le = $"le=\"{Format(bucketBounds[i])}\"";
                     text.Append(name).Append("_bucket").Append(Braces(labels.Length == 0 ? le : labels + "," + le)).Append(' ').Append(cumulative).Append('\n');
                 }
                 var inf = "le=\"+Inf\"";
