@@ -156,7 +156,8 @@ public sealed partial class RaftNode
             return;
         }
         _readIndexQueue.Add(requestId, _raftLog.Commit, Id);
-        BroadcastHeartbeat();
+        // One heartbeat, sent at the next TakeReady, confirms every read queued until then.
+        _readHeartbeatDue = true;
     }
 
     private void BroadcastAppend()

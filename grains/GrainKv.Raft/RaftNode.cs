@@ -37,6 +37,7 @@ public sealed partial class RaftNode
 
     private ulong _appliedIndex;
     private bool _appendsDue;
+    private bool _readHeartbeatDue;
     private HardState _lastHandedHardState;
     private RaftReady? _outstandingReady;
     private Snapshot? _latestSnapshot;
@@ -179,6 +180,11 @@ public sealed partial class RaftNode
         {
             _appendsDue = false;
             BroadcastAppend();
+        }
+        if (_readHeartbeatDue)
+        {
+            _readHeartbeatDue = false;
+            if (Role == RaftRole.Leader && !_readIndexQueue.IsEmpty) BroadcastHeartbeat();
         }
 
         var hardState = CurrentHardState;

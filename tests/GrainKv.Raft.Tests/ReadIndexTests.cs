@@ -25,6 +25,26 @@ public sealed class ReadIndexTests
     }
 
     [Fact]
+    public void ReadIndex_ManyBeforeOneReady_ShareOneHeartbeatRound()
+    {
+        var cluster = RaftCluster.Create(seed: 24, voters: 3);
+        cluster.Elect(1);
+        cluster.Propose(1, "a");
+        var heartbeats = 0;
+        cluster.DropWhen = m =>
+        {
+            if (m.Type == MessageType.Heartbeat) heartbeats++;
+            return false;
+        };
+
+        for (ulong id = 1; id <= 10; id++) Assert.Null(cluster[1].Node.ReadIndex(id));
+        cluster.Stabilize();
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(id => new ReadState((ulong)id, 2)), cluster[1].ReadStates);
+        Assert.Equal(2, heartbeats);
+    }
+
+    [Fact]
     public void ReadIndex_OneFollowerDown_StillAnswered()
     {
         var cluster = RaftCluster.Create(seed: 21, voters: 3);
