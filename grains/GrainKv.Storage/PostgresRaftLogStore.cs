@@ -127,15 +127,7 @@ public sealed partial class PostgresRaftLogStore : IRaftLogStore
     {
         await using var command = GroupCommand(LogStoreSql.SelectState, connection, groupId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return (new HardState(), new ConfState());
-        var hardState = new HardState
-        {
-            Term = FromColumn(reader.GetInt64(0)),
-            Vote = FromColumn(reader.GetInt64(1)),
-            Commit = FromColumn(reader.GetInt64(2)),
-        };
-        var conf = reader.IsDBNull(3) ? new ConfState() : ConfState.Parser.ParseFrom(reader.GetFieldValue<byte[]>(3));
-        return (hardState, conf);
+        return await reader.ReadAsync(ct) ? RaftStateRow.Read(reader) : (new HardState(), new ConfState());
     }
 
     private static async Task<Snapshot?> SelectSnapshotAsync(NpgsqlConnection connection, ulong groupId, CancellationToken ct)

@@ -76,15 +76,7 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     {
         Bind(_selectState, groupId);
         using var reader = _selectState.ExecuteReader();
-        if (!reader.Read()) return (new HardState(), new ConfState());
-        var hardState = new HardState
-        {
-            Term = FromColumn(reader.GetInt64(0)),
-            Vote = FromColumn(reader.GetInt64(1)),
-            Commit = FromColumn(reader.GetInt64(2)),
-        };
-        var conf = reader.IsDBNull(3) ? new ConfState() : ConfState.Parser.ParseFrom(reader.GetFieldValue<byte[]>(3));
-        return (hardState, conf);
+        return reader.Read() ? RaftStateRow.Read(reader) : (new HardState(), new ConfState());
     }
 
     public void UpdateHardState(ulong groupId, HardState hardState)

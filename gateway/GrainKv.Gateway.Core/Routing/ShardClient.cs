@@ -86,7 +86,7 @@ public sealed class ShardClient
             {
                 EtcdErrors.Throw(ShardError.Timeout);
             }
-            catch (SiloUnreachableException error) when ((idempotent || error.NeverSent) && left > RetryDelay)
+            catch (SiloUnreachableException error) when (error.AllowsResend(idempotent) && left > RetryDelay)
             {
                 await Task.Delay(RetryDelay, ct);
             }

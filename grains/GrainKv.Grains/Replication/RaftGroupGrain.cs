@@ -76,7 +76,7 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
                 {
                     // The leader's silo is gone; the survivors elect another and a status names it.
                     _leaderId = 0;
-                    if (!idempotent && !error.NeverSent) return new ShardReply { Error = ShardError.Timeout };
+                    if (!error.AllowsResend(idempotent)) return new ShardReply { Error = ShardError.Timeout };
                 }
                 _leaderId = 0;
             }

@@ -28,4 +28,10 @@ public sealed class SiloUnreachableException : Exception
     /// and may be sent again, even if it must not run twice.
     /// </summary>
     public bool NeverSent => Silo is null || InnerException is RpcException { NeverSent: true };
+
+    /// <summary>
+    /// Whether the call may be sent again: an idempotent one always; any other only if it ran nowhere,
+    /// since one that broke off midway may have run, and its outcome is then unknown.
+    /// </summary>
+    public bool AllowsResend(bool idempotent) => idempotent || NeverSent;
 }
