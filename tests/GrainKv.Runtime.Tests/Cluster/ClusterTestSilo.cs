@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
+using GrainKv.Testing.Network;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +43,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
     public static StaticMembership MembershipOf(string localName, IReadOnlyList<(string Name, int Port)> silos) =>
         new(silos.Select(s => new SiloMember(s.Name, new SiloAddress("127.0.0.1", s.Port, 0))), localName);
 
-    public static IReadOnlyList<(string Name, int Port)> FreePorts(params string[] names) => names.Select(name => (name, FreePort())).ToArray();
+    public static IReadOnlyList<(string Name, int Port)> FreePorts(params string[] names) => names.Select(name => (name, FreePort.Next())).ToArray();
 
     public static async Task<ClusterTestSilo> StartAsync(StaticMembership membership, Action<SiloClusterOptions>? configure = null)
     {
@@ -96,11 +95,4 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     private static Func<GrainId, SiloAddress?> PinByKeyPrefix(StaticMembership membership) =>
         grainId => grainId.Key.IndexOf(':') is var colon and > 0 ? membership.FindByName(grainId.Key[..colon])?.Address : null;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

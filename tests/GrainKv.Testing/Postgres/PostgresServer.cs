@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using GrainKv.Testing.Network;
 using Npgsql;
 
 namespace GrainKv.Testing.Postgres;
@@ -40,7 +39,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("grainkv-pg-").FullName;
-        var server = new PostgresServer(root, FreeLoopbackPort());
+        var server = new PostgresServer(root, FreePort.Next());
         try
         {
             if (RunningAsRoot) await RunAsync("chown", "postgres:postgres", root);
@@ -122,12 +121,5 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
