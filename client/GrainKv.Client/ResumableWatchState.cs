@@ -7,15 +7,18 @@ namespace GrainKv.Client;
 /// upstream breaks the stream can go on against another endpoint with no event missed or repeated: the
 /// new upstream gets every watcher the client has, re-created under the same id from the revision after
 /// the last one the client saw (its created answer not passed on again), then every request the old
-/// upstream left unanswered, in order. Watch ids stay the client's own: after a resume the upstream may
-/// hand out an id again that a cancelled watcher had, which etcd never does within one stream but clients
-/// do not rely on. Pure: the relay feeds it both directions and serializes the calls.
+/// upstream left unanswered, in order. Watch ids stay the client's own and, as etcd's within one stream,
+/// are never handed out twice: a new upstream counts ids from 0 again, so once a stream has resumed, a
+/// create that leaves the id to the server is sent with the next id the client has not had.
+/// Pure: the relay feeds it both directions and serializes the calls.
 /// </summary>
 public sealed class ResumableWatchState
 {
     private readonly SortedDictionary<long, Watcher> _watchers = [];
     private readonly List<WatchRequest> _unanswered = [];
     private readonly Queue<ExpectedCreate> _creates = new();
+    private long _nextFreeId;
+    private bool _resumed;
 
     /// <summary>The watchers the client has now.</summary>
     public int WatcherCount => _watchers.Count;
@@ -26,6 +29,7 @@ public sealed class ResumableWatchState
         switch (request.RequestUnionCase)
         {
             case WatchRequest.RequestUnionOneofCase.CreateRequest:
+                if (_resumed) request = WithFreeId(request);
                 _unanswered.Add(request);
                 _creates.Enqueue(new ExpectedCreate(request, ResumedWatchId: null));
                 break;
@@ -52,6 +56,7 @@ public sealed class ResumableWatchState
     /// <summary>The requests that rebuild the client's watchers on a new upstream; the old one is gone.</summary>
     public IReadOnlyList<WatchRequest> Resume()
     {
+        _resumed = true;
         _creates.Clear();
         var requests = new List<WatchRequest>(_watchers.Count + _unanswered.Count);
         foreach (var (id, watcher) in _watchers)
@@ -63,8 +68,9 @@ public sealed class ResumableWatchState
             requests.Add(new WatchRequest { CreateRequest = create });
             _creates.Enqueue(new ExpectedCreate(null, id));
         }
-        foreach (var request in _unanswered)
+        for (var i = 0; i < _unanswered.Count; i++)
         {
+            var request = _unanswered[i] = WithFreeId(_unanswered[i]);
             requests.Add(request);
             if (request.RequestUnionCase == WatchRequest.RequestUnionOneofCase.CreateRequest) _creates.Enqueue(new ExpectedCreate(request, null));
         }
@@ -83,6 +89,7 @@ public sealed class ResumableWatchState
             return [new WatchResponse { Header = response.Header, WatchId = id, Canceled = true, CancelReason = response.CancelReason }];
         }
         _unanswered.Remove(expected.Request!);
+        if (response.WatchId >= _nextFreeId) _nextFreeId = response.WatchId + 1;
         if (!response.Canceled)
         {
             var create = expected.Request!.CreateRequest;
@@ -113,6 +120,15 @@ public sealed class ResumableWatchState
         watcher.Fragments.Clear();
         watcher.NextRevision = complete.SelectMany(r => r.Events).Select(e => e.Kv.ModRevision + 1).DefaultIfEmpty(watcher.NextRevision).Max();
         return complete;
+    }
+
+    /// <summary>A create that leaves the id to the server gets the next id never handed out; any other request is kept as it is.</summary>
+    private WatchRequest WithFreeId(WatchRequest request)
+    {
+        if (request.RequestUnionCase != WatchRequest.RequestUnionOneofCase.CreateRequest || request.CreateRequest.WatchId != 0) return request;
+        var explicitId = request.Clone();
+        explicitId.CreateRequest.WatchId = _nextFreeId++;
+        return explicitId;
     }
 
     private void Answered(WatchRequest.RequestUnionOneofCase kind, Func<WatchRequest, bool> matches)

@@ -198,4 +198,49 @@ public sealed class ResumableWatchStateTests
 
         Assert.Empty(state.FromUpstream(Events(9, false, 11)));
     }
+
+    /// <summary>Watchers 0 and 1 created, 1 cancelled: an upstream counting afresh would hand out 1 again.</summary>
+    private static ResumableWatchState WatchingAfterACancel()
+    {
+        var state = Watching();
+        state.FromClient(Create("b"));
+        state.FromUpstream(Created(1, 10));
+        state.FromClient(Cancel(1));
+        state.FromUpstream(Canceled(1, 10));
+        return state;
+    }
+
+    [Fact]
+    public void FromClient_CreateBeforeAnyResume_IdLeftToTheServer()
+    {
+        var state = WatchingAfterACancel();
+
+        Assert.Equal(0, state.FromClient(Create("c")).CreateRequest.WatchId);
+    }
+
+    [Fact]
+    public void FromClient_CreateAfterAResume_GetsAnIdNeverHandedOut()
+    {
+        var state = WatchingAfterACancel();
+        state.Resume();
+        state.FromUpstream(Created(0, 12));
+
+        Assert.Equal(2, state.FromClient(Create("c")).CreateRequest.WatchId);
+        Assert.Equal(3, state.FromClient(Create("d")).CreateRequest.WatchId);
+        Assert.Equal(7, state.FromClient(Create("e", watchId: 7)).CreateRequest.WatchId);
+    }
+
+    [Fact]
+    public void Resume_UnansweredCreate_SentWithAnIdNeverHandedOut()
+    {
+        var state = WatchingAfterACancel();
+        state.FromClient(Create("c"));
+
+        var resumed = state.Resume();
+
+        Assert.Equal([0L, 2L], resumed.Select(r => r.CreateRequest.WatchId));
+        Assert.Empty(state.FromUpstream(Created(0, 12)));
+        Assert.Equal(2, Assert.Single(state.FromUpstream(Created(2, 12))).WatchId);
+        Assert.Equal(2, state.WatcherCount);
+    }
 }
