@@ -12,10 +12,9 @@ namespace GrainKv.Bench;
 /// different times, and no lease waits longer than an interval for its first renewal. Its tally is complete once
 /// <see cref="RunAsync"/> and <see cref="DisposeAsync"/> returned.
 /// </summary>
-public sealed class LeaseKeepAliveStream : IAsyncDisposable
+public sealed class LeaseKeepAliveStream : TimedDuplexStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>
 {
     private readonly GrpcClient _client;
-    private readonly DuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> _call;
     private readonly LeaseKeepAliveSettings _settings;
     private readonly long _idBase;
     private readonly int[] _leases;
@@ -23,23 +22,21 @@ public sealed class LeaseKeepAliveStream : IAsyncDisposable
     private readonly KeepAliveTimeline _timeline;
     private readonly HashSet<int> _lost = [];
     private readonly ConcurrentQueue<string> _errors = new();
-    private readonly Task _reader;
-    private volatile bool _closing;
 
     /// <param name="leases">The run's lease numbers this stream keeps alive, ascending.</param>
     /// <param name="sentTimestamps">Shared by the run's streams: when each lease's last keep-alive was sent.</param>
     public LeaseKeepAliveStream(GrpcClient client, LeaseKeepAliveSettings settings, KeepAliveTimeline timeline, long idBase, int[] leases,
         long[] sentTimestamps)
+        : base(client.Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
+            EtcdMethods.LeaseKeepAlive, LeaseKeepAliveResponse.Parser, timeout: Timeout.InfiniteTimeSpan))
     {
         _client = client;
-        _call = client.Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
-            EtcdMethods.LeaseKeepAlive, LeaseKeepAliveResponse.Parser, timeout: Timeout.InfiniteTimeSpan);
         _settings = settings;
         _timeline = timeline;
         _idBase = idBase;
         _leases = leases;
         _sentTimestamps = sentTimestamps;
-        _reader = ReadAsync();
+        StartReading();
     }
 
     public long Sent { get; private set; }
@@ -73,7 +70,7 @@ public sealed class LeaseKeepAliveStream : IAsyncDisposable
                 long due = _timeline.Start + round * interval + interval * lease / _settings.Leases;
                 if (due >= _timeline.WindowEnd)
                 {
-                    await _call.CompleteAsync();
+                    await Call.CompleteAsync();
                     return;
                 }
 
@@ -93,7 +90,7 @@ public sealed class LeaseKeepAliveStream : IAsyncDisposable
                 Volatile.Write(ref _sentTimestamps[lease], Stopwatch.GetTimestamp());
                 try
                 {
-                    await _call.WriteAsync(new LeaseKeepAliveRequest { ID = _idBase + lease }, ct);
+                    await Call.WriteAsync(new LeaseKeepAliveRequest { ID = _idBase + lease }, ct);
                 }
                 catch (Exception error) when (CallFailure.IsCallOver(error, ct))
                 {
@@ -110,50 +107,24 @@ public sealed class LeaseKeepAliveStream : IAsyncDisposable
     /// <summary>Waits up to <paramref name="answersTimeout"/> for the answers still in flight, then ends the call.</summary>
     public async Task CloseAsync(TimeSpan answersTimeout)
     {
-        await Task.WhenAny(_reader, Task.Delay(answersTimeout));
+        await Task.WhenAny(Reader, Task.Delay(answersTimeout));
         await DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _closing = true;
-        _call.Dispose();
-        await _reader;
-    }
-
-    private async Task ReadAsync()
-    {
-        try
-        {
-            await foreach (LeaseKeepAliveResponse response in _call.ReadAllAsync())
-            {
-                long receivedTimestamp = Stopwatch.GetTimestamp();
-                Tally(response, receivedTimestamp);
-            }
-        }
-        catch (Exception error) when (CallFailure.IsCallOver(error, CancellationToken.None))
-        {
-            if (!_closing)
-            {
-                _errors.Enqueue($"the stream failed: {CallFailure.Describe(error)}");
-            }
-        }
-    }
-
-    private void Tally(LeaseKeepAliveResponse response, long receivedTimestamp)
+    protected override bool OnResponse(LeaseKeepAliveResponse response, long receivedTimestamp)
     {
         Answered++;
         long lease = response.ID - _idBase;
         if (lease < 0 || lease >= _sentTimestamps.Length)
         {
             _errors.Enqueue($"a keep-alive answer for lease {response.ID}, which this run never granted");
-            return;
+            return true;
         }
 
         if (response.TTL <= 0)
         {
             _lost.Add((int)lease);
-            return;
+            return true;
         }
 
         if (receivedTimestamp >= _timeline.WindowStart && receivedTimestamp < _timeline.WindowEnd)
@@ -162,5 +133,9 @@ public sealed class LeaseKeepAliveStream : IAsyncDisposable
             long sentTimestamp = Volatile.Read(ref _sentTimestamps[lease]);
             Latency.Record(StopwatchTime.NanosecondsBetween(sentTimestamp, receivedTimestamp));
         }
+
+        return true;
     }
+
+    protected override void OnFailed(string reason) => _errors.Enqueue($"the stream failed: {reason}");
 }

@@ -10,27 +10,24 @@ namespace GrainKv.Bench;
 /// moment its put was sent and checks that every watcher gets every put once, in order. Its tally is complete
 /// once <see cref="DisposeAsync"/> returns; until then only its reader task touches it.
 /// </summary>
-public sealed class WatchLatencyStream : IAsyncDisposable
+public sealed class WatchLatencyStream : TimedDuplexStream<WatchRequest, WatchResponse>
 {
-    private readonly DuplexCall<WatchRequest, WatchResponse> _call;
     private readonly ByteString _key;
     private readonly int _watchers;
     private readonly long[] _putSentTimestamps;
     private readonly EventCountdown _countdown;
     private readonly TaskCompletionSource _allCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<long, int> _nextPutByWatchId = [];
-    private readonly Task _reader;
-    private volatile bool _closing;
 
     /// <param name="putSentTimestamps">When each put was sent, on the <see cref="Stopwatch"/> scale; written before the put goes out.</param>
     public WatchLatencyStream(GrpcClient client, ByteString key, int watchers, long[] putSentTimestamps, EventCountdown countdown)
+        : base(client.Duplex<WatchRequest, WatchResponse>(EtcdMethods.Watch, WatchResponse.Parser, timeout: Timeout.InfiniteTimeSpan))
     {
-        _call = client.Duplex<WatchRequest, WatchResponse>(EtcdMethods.Watch, WatchResponse.Parser, timeout: Timeout.InfiniteTimeSpan);
         _key = key;
         _watchers = watchers;
         _putSentTimestamps = putSentTimestamps;
         _countdown = countdown;
-        _reader = ReadAsync();
+        StartReading();
     }
 
     /// <summary>Put-sent to event-received, one value per event.</summary>
@@ -55,7 +52,7 @@ public sealed class WatchLatencyStream : IAsyncDisposable
         {
             for (int i = 0; i < _watchers; i++)
             {
-                await _call.WriteAsync(create, ct);
+                await Call.WriteAsync(create, ct);
             }
         }
         catch (Exception error) when (CallFailure.IsCallOver(error, ct))
@@ -66,46 +63,35 @@ public sealed class WatchLatencyStream : IAsyncDisposable
         await _allCreated.Task.WaitAsync(ct);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override bool OnResponse(WatchResponse response, long receivedTimestamp)
     {
-        _closing = true;
-        _call.Dispose();
-        await _reader;
-    }
-
-    private async Task ReadAsync()
-    {
-        try
+        if (response.Canceled)
         {
-            await foreach (WatchResponse response in _call.ReadAllAsync())
+            Fail($"watch {response.WatchId} canceled by the server: {response.CancelReason}");
+            return false;
+        }
+
+        if (response.Created)
+        {
+            _nextPutByWatchId.Add(response.WatchId, 0);
+            if (_nextPutByWatchId.Count == _watchers)
             {
-                long receivedTimestamp = Stopwatch.GetTimestamp();
-                if (response.Canceled)
-                {
-                    Fail($"watch {response.WatchId} canceled by the server: {response.CancelReason}");
-                    return;
-                }
-
-                if (response.Created)
-                {
-                    _nextPutByWatchId.Add(response.WatchId, 0);
-                    if (_nextPutByWatchId.Count == _watchers)
-                    {
-                        _allCreated.TrySetResult();
-                    }
-
-                    continue;
-                }
-
-                Tally(response, receivedTimestamp);
+                _allCreated.TrySetResult();
             }
 
-            Fail("the server ended the watch stream");
+            return true;
         }
-        catch (Exception error) when (CallFailure.IsCallOver(error, CancellationToken.None))
-        {
-            Fail(CallFailure.Describe(error));
-        }
+
+        Tally(response, receivedTimestamp);
+        return true;
+    }
+
+    protected override void OnEnded() => Fail("the server ended the watch stream");
+
+    protected override void OnFailed(string reason)
+    {
+        Error = reason;
+        _allCreated.TrySetException(new RpcException(StatusCode.Unavailable, $"a watch stream failed: {reason}"));
     }
 
     private void Tally(WatchResponse response, long receivedTimestamp)
@@ -137,16 +123,5 @@ public sealed class WatchLatencyStream : IAsyncDisposable
 
         EventsReceived += response.Events.Count;
         _countdown.Signal(response.Events.Count);
-    }
-
-    private void Fail(string reason)
-    {
-        if (_closing)
-        {
-            return;
-        }
-
-        Error = reason;
-        _allCreated.TrySetException(new RpcException(StatusCode.Unavailable, $"a watch stream failed: {reason}"));
     }
 }
