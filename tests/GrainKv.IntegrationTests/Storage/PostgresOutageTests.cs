@@ -21,6 +21,7 @@ public sealed class PostgresOutageTests
     [
         (StatusCode.Unavailable, "etcdserver: request timed out"),
         (StatusCode.Unavailable, "etcdserver: no leader"),
+        (StatusCode.Unavailable, "etcdserver: leader changed"),
     ];
 
     private static ByteString B(string text) => ByteString.CopyFromUtf8(text);
@@ -48,8 +49,9 @@ public sealed class PostgresOutageTests
 
     /// <summary>
     /// Three silos, each with its own database on one server (as in development), so the outage takes every
-    /// replica's storage at once. Followers whose storage hangs may also start elections that cannot finish, so
-    /// besides the timeout a caller may hear that there is no leader, as from etcd.
+    /// replica's storage at once. Followers whose storage hangs may also start elections that cannot finish, and
+    /// one may win once the storage is back, so besides the timeout a caller may hear that there is no leader or
+    /// that the leader changed under its proposal, as from etcd.
     /// </summary>
     [Fact]
     public async Task PostgresOfThreeSilosStoppedUnderLoad_WritesTimeOut_ThenServiceResumesAndLosesNothing()
