@@ -14,10 +14,16 @@ public static class GatewayCommandLine
         var defaults = new StandaloneGatewayOptions();
         var listenClient = Flag("--listen-client-urls", "List of URLs to serve the etcd API on.", Join(defaults.ListenClientUrls));
         var listenMetrics = Flag("--listen-metrics-urls", "List of URLs to serve /metrics, /health and /version on (HTTP/1.1).", "");
-        var initialCluster = Flag("--initial-cluster", "The silos, as they were bootstrapped: name=peer-url,... (the silos' own --initial-cluster).", defaults.InitialCluster);
-        var initialClusterToken = Flag("--initial-cluster-token", "The silos' --initial-cluster-token, which the cluster id derives from.", defaults.InitialClusterToken);
+        var initialCluster = Flag("--initial-cluster",
+            "The silos, as they were bootstrapped: name=peer-url,... (the silos' own --initial-cluster). Unset, the silos report it in the membership table of --membership-connection.",
+            defaults.InitialCluster);
+        var initialClusterToken = Flag("--initial-cluster-token",
+            "The silos' --initial-cluster-token: the cluster id derives from it with --initial-cluster, and it names the cluster's rows in the membership table.",
+            defaults.InitialClusterToken);
         var endpoints = Flag("--endpoints", "The silos' client URLs, in --initial-cluster order, for relaying watches (the membership table has its own); unset, each silo tells its own.", "");
-        var membership = Flag("--membership-connection", "Npgsql connection string of the PostgreSQL server holding the membership table, which then tells which silos are alive and where.", defaults.MembershipConnection);
+        var membership = Flag("--membership-connection",
+            "Npgsql connection string of the PostgreSQL server holding the membership table, which then tells which silos are alive and where, and, without --initial-cluster, the cluster they were bootstrapped into.",
+            defaults.MembershipConnection);
         var membershipHeartbeat = Flag("--membership-heartbeat-interval", "Time (in milliseconds) between reads of the membership table: the silos' heartbeat interval.", defaults.MembershipHeartbeatIntervalMs);
         var membershipDeath = Flag("--membership-death-timeout", "Time (in milliseconds) without a heartbeat after which a silo counts as dead: the silos' death timeout.", defaults.MembershipDeathTimeoutMs);
         var election = Flag("--election-timeout", "The silos' election timeout in milliseconds; requests time out after 5 s plus two of them, as on a silo.", defaults.ElectionTimeoutMs);
@@ -30,22 +36,32 @@ public static class GatewayCommandLine
             listenClient, listenMetrics, initialCluster, initialClusterToken, endpoints, membership, membershipHeartbeat, membershipDeath, election,
             maxRequestBytes, maxTxnOps, grainCalls,
         };
-        root.SetAction((parsed, ct) => run(new StandaloneGatewayOptions
+        root.SetAction((parsed, ct) =>
         {
-            ListenClientUrls = Urls(parsed.GetRequiredValue(listenClient)),
-            ListenMetricsUrls = Urls(parsed.GetRequiredValue(listenMetrics)),
-            InitialCluster = parsed.GetRequiredValue(initialCluster),
-            InitialClusterToken = parsed.GetRequiredValue(initialClusterToken),
-            Endpoints = parsed.GetRequiredValue(endpoints).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(Client.EtcdEndpoints.ParseUrl).ToArray(),
-            MembershipConnection = parsed.GetRequiredValue(membership),
-            MembershipHeartbeatIntervalMs = parsed.GetValue(membershipHeartbeat),
-            MembershipDeathTimeoutMs = parsed.GetValue(membershipDeath),
-            ElectionTimeoutMs = parsed.GetValue(election),
-            MaxRequestBytes = parsed.GetValue(maxRequestBytes),
-            MaxTxnOps = parsed.GetValue(maxTxnOps),
-            EnableGrainCalls = parsed.GetValue(grainCalls),
-        }, ct));
+            var options = new StandaloneGatewayOptions
+            {
+                ListenClientUrls = Urls(parsed.GetRequiredValue(listenClient)),
+                ListenMetricsUrls = Urls(parsed.GetRequiredValue(listenMetrics)),
+                InitialCluster = parsed.GetRequiredValue(initialCluster),
+                InitialClusterToken = parsed.GetRequiredValue(initialClusterToken),
+                Endpoints = parsed.GetRequiredValue(endpoints).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(Client.EtcdEndpoints.ParseUrl).ToArray(),
+                MembershipConnection = parsed.GetRequiredValue(membership),
+                MembershipHeartbeatIntervalMs = parsed.GetValue(membershipHeartbeat),
+                MembershipDeathTimeoutMs = parsed.GetValue(membershipDeath),
+                ElectionTimeoutMs = parsed.GetValue(election),
+                MaxRequestBytes = parsed.GetValue(maxRequestBytes),
+                MaxTxnOps = parsed.GetValue(maxTxnOps),
+                EnableGrainCalls = parsed.GetValue(grainCalls),
+            };
+            if (options.InitialCluster.Length == 0 && options.MembershipConnection.Length == 0)
+            {
+                // Checked here rather than by a validator, which runs before the environment has filled in the flags.
+                parsed.InvocationConfiguration.Error.WriteLine(StandaloneGatewayOptions.NoSilosError);
+                return Task.FromResult(1);
+            }
+            return run(options, ct);
+        });
         return root;
     }
 }

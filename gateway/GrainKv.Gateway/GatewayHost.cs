@@ -26,11 +26,22 @@ public static partial class GatewayHost
 {
     public static async Task<int> RunAsync(StandaloneGatewayOptions options, CancellationToken ct)
     {
-        if (options.InitialCluster.Length == 0) throw new ArgumentException("--initial-cluster must name the silos, as they were bootstrapped.");
-        var members = InitialCluster.Parse(options.InitialCluster);
+        using var loggers = LoggerFactory.Create(HostLogging.Configure);
+        await using var table = options.MembershipConnection.Length > 0
+            // Rows are keyed by --initial-cluster-token, as the silos register them.
+            ? await MembershipDirectory.OpenAsync(options.MembershipConnection, options.InitialClusterToken, new MembershipOptions
+            {
+                HeartbeatInterval = TimeSpan.FromMilliseconds(options.MembershipHeartbeatIntervalMs),
+                DeathTimeout = TimeSpan.FromMilliseconds(options.MembershipDeathTimeoutMs),
+            }, loggers.CreateLogger<MembershipDirectory>(), ct)
+            : null;
+        var cluster = options.InitialCluster.Length > 0
+            ? ClusterBootstrap.FromInitialCluster(options.InitialCluster, options.InitialClusterToken)
+            : table is not null
+                ? await ReportedClusterAsync(table, options.InitialClusterToken, ct)
+                : throw new ArgumentException(StandaloneGatewayOptions.NoSilosError);
         // The gateway is no member: it answers with the ids of the members that served each request.
-        var identity = new ClusterIdentity(ClusterIdentity.ClusterIdOf(options.InitialClusterToken, members), MemberId: 0, MemberName: "",
-            PeerUrls: [], ClientUrls: [], members);
+        var identity = new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
         var gatewayOptions = new GatewayOptions
         {
             MaxRequestBytes = options.MaxRequestBytes,
@@ -38,7 +49,7 @@ public static partial class GatewayHost
             RequestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs),
         };
 
-        await using var directory = await SiloDirectoryOf(options, members, ct);
+        ISiloDirectory silos = (ISiloDirectory?)table ?? StaticDirectoryOf(cluster.Members, options.Endpoints);
         var builder = WebApplication.CreateSlimBuilder();
         HostLogging.Configure(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -49,8 +60,8 @@ public static partial class GatewayHost
 
         var services = builder.Services;
         services.AddSingleton(identity);
-        services.AddSingleton(ShardMap.OneShard(members.Select(m => m.Id).ToArray()));
-        services.AddSingleton(directory.Silos);
+        services.AddSingleton(ShardMap.OneShard(cluster.Members.Select(m => m.Id).ToArray()));
+        services.AddSingleton(silos);
         services.AddClusterClient((provider, client) =>
             client.Placement = new GatewayPlacement(identity, provider.GetRequiredService<ShardLeaders>()));
         services.AddSingleton(provider => new EtcdEndpoints(
@@ -63,7 +74,8 @@ public static partial class GatewayHost
         await using var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrainKv.Gateway");
         LogStarting(log, DiagnosticsEndpoints.GrainKvVersion, EnvironmentFlags.Join(options.ListenClientUrls),
-            string.Join(',', members.Select(m => m.Name)), options.MembershipConnection.Length > 0 ? "membership table" : "--initial-cluster");
+            string.Join(',', cluster.Members.Select(m => m.Name)), cluster.ClusterId,
+            options.InitialCluster.Length > 0 ? "--initial-cluster" : "membership table", table is not null ? "membership table" : "--initial-cluster");
 
         var registry = EtcdGateway.CreateRegistry(app.Services);
         if (options.EnableGrainCalls) GrainCallForwarding.Register(registry, app.Services.GetRequiredService<ClusterClient>());
@@ -75,39 +87,33 @@ public static partial class GatewayHost
     }
 
     /// <summary>
-    /// The membership table's view of the silos with --membership-connection (read until the gateway stops);
-    /// else the silos of --initial-cluster at their first peer URL, with their client URLs from --endpoints
-    /// when given (one per silo, in the same order).
+    /// The cluster as the live silos report it in the membership table, once one has joined. Silos that report
+    /// different clusters under one name cannot all be right, so the gateway refuses to pick one.
     /// </summary>
-    private static async Task<GatewayDirectory> SiloDirectoryOf(StandaloneGatewayOptions options, IReadOnlyList<ClusterMember> members, CancellationToken ct)
+    private static async Task<ClusterBootstrap> ReportedClusterAsync(MembershipDirectory table, string token, CancellationToken ct)
     {
-        if (options.MembershipConnection.Length > 0)
+        var reports = await table.ReadBootstrapsAsync(ct);
+        if (reports.Count == 1) return ClusterBootstrap.Parse(reports[0].Bootstrap);
+        var clusters = reports.Select(report => $"{string.Join(", ", report.Silos)} report cluster {ClusterBootstrap.Parse(report.Bootstrap).ClusterId:x16}");
+        throw new InvalidOperationException(
+            $"The live silos of cluster '{token}' in the membership table were bootstrapped into different clusters ({string.Join("; ", clusters)}). " +
+            "Give the gateway --initial-cluster, or stop the silos that do not belong.");
+    }
+
+    /// <summary>The silos of --initial-cluster at their first peer URL, with their client URLs from --endpoints when given (one per silo, in the same order).</summary>
+    private static StaticSiloDirectory StaticDirectoryOf(IReadOnlyList<ClusterMember> members, IReadOnlyList<Uri> endpoints)
+    {
+        if (endpoints.Count > 0 && endpoints.Count != members.Count)
         {
-            // Rows are keyed by --initial-cluster-token, as the silos register them.
-            var table = await MembershipDirectory.OpenAsync(options.MembershipConnection, options.InitialClusterToken, new MembershipOptions
-            {
-                HeartbeatInterval = TimeSpan.FromMilliseconds(options.MembershipHeartbeatIntervalMs),
-                DeathTimeout = TimeSpan.FromMilliseconds(options.MembershipDeathTimeoutMs),
-            }, ct: ct);
-            return new GatewayDirectory(table, table);
+            throw new ArgumentException($"--endpoints gives {endpoints.Count} client URLs for {members.Count} silos; give one per silo, in --initial-cluster order.");
         }
-        if (options.Endpoints.Count > 0 && options.Endpoints.Count != members.Count)
-        {
-            throw new ArgumentException($"--endpoints gives {options.Endpoints.Count} client URLs for {members.Count} silos; give one per silo, in --initial-cluster order.");
-        }
-        return new GatewayDirectory(new StaticSiloDirectory(members.Select((member, i) =>
+        return new StaticSiloDirectory(members.Select((member, i) =>
         {
             var peer = new Uri(member.PeerUrls[0]);
-            return new SiloEntry(member.Name, new SiloAddress(peer.Host, peer.Port, generation: 0), options.Endpoints.Count > 0 ? options.Endpoints[i] : null);
-        })), null);
+            return new SiloEntry(member.Name, new SiloAddress(peer.Host, peer.Port, generation: 0), endpoints.Count > 0 ? endpoints[i] : null);
+        }));
     }
 
-    /// <summary>The gateway's directory of silos, and what to close with it.</summary>
-    private sealed record GatewayDirectory(ISiloDirectory Silos, IAsyncDisposable? Owned) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Owned?.DisposeAsync() ?? ValueTask.CompletedTask;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv gateway {Version} starting: client URLs {ClientUrls}, silos {Silos}, liveness from the {MembershipSource}")]
-    private static partial void LogStarting(ILogger log, string version, string clientUrls, string silos, string membershipSource);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv gateway {Version} starting: client URLs {ClientUrls}, silos {Silos} of cluster {ClusterId:x16} from the {ClusterSource}, liveness from the {MembershipSource}")]
+    private static partial void LogStarting(ILogger log, string version, string clientUrls, string silos, ulong clusterId, string clusterSource, string membershipSource);
 }

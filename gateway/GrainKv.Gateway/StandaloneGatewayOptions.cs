@@ -6,6 +6,11 @@ namespace GrainKv.Gateway;
 /// </summary>
 public sealed record StandaloneGatewayOptions
 {
+    /// <summary>Why a gateway given neither --initial-cluster nor --membership-connection cannot start.</summary>
+    public const string NoSilosError =
+        "The gateway cannot find the silos: give --membership-connection (the silos' membership table, where they report the cluster) " +
+        "or --initial-cluster (the silos as they were bootstrapped).";
+
     public IReadOnlyList<Uri> ListenClientUrls { get; init; } = [new("http://127.0.0.1:23790")];
     public IReadOnlyList<Uri> ListenMetricsUrls { get; init; } = [];
     public string InitialCluster { get; init; } = "";

@@ -9,4 +9,7 @@ public sealed partial class MembershipDirectory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Membership table reachable again")]
     private partial void LogReachable();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for a live silo of cluster {Cluster} to report in the membership table how the cluster was bootstrapped; reading it every {IntervalMs} ms")]
+    private partial void LogWaitingForBootstrap(string cluster, double intervalMs);
 }

@@ -12,20 +12,22 @@ namespace GrainKv.Membership;
 public sealed partial class MembershipDirectory : ISiloDirectory, IAsyncDisposable
 {
     private readonly PostgresMembershipTable _table;
+    private readonly string _cluster;
     private readonly MembershipView _view;
     private readonly TimeSpan _interval;
-    private readonly TimeSpan _readTimeout;
+    private readonly TimeSpan _deathTimeout;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
     private bool _unreachable;
 
-    private MembershipDirectory(PostgresMembershipTable table, MembershipOptions options, ILogger log)
+    private MembershipDirectory(PostgresMembershipTable table, string cluster, MembershipOptions options, ILogger log)
     {
         _table = table;
+        _cluster = cluster;
         _view = new MembershipView(options.DeathTimeout);
         _interval = options.HeartbeatInterval;
-        _readTimeout = options.DeathTimeout;
+        _deathTimeout = options.DeathTimeout;
         _log = log;
     }
 
@@ -39,7 +41,7 @@ public sealed partial class MembershipDirectory : ISiloDirectory, IAsyncDisposab
     {
         options = (options ?? new MembershipOptions()).Validated();
         var table = await PostgresMembershipTable.OpenAsync(connectionString, cluster, ct).ConfigureAwait(false);
-        var directory = new MembershipDirectory(table, options, log ?? NullLogger<MembershipDirectory>.Instance);
+        var directory = new MembershipDirectory(table, cluster, options, log ?? NullLogger<MembershipDirectory>.Instance);
         try
         {
             directory._view.Update(await table.ReadAsync(ct).ConfigureAwait(false));
@@ -51,6 +53,23 @@ public sealed partial class MembershipDirectory : ISiloDirectory, IAsyncDisposab
         }
         directory._loop = Task.Run(() => directory.RefreshAsync(directory._stopping.Token), CancellationToken.None);
         return directory;
+    }
+
+    /// <summary>
+    /// What the live silos report of the cluster they were bootstrapped into (<see cref="MembershipRules.Bootstraps"/>),
+    /// read every heartbeat interval until at least one has joined with a report: a gateway may start before the silos.
+    /// </summary>
+    public async Task<IReadOnlyList<BootstrapReport>> ReadBootstrapsAsync(CancellationToken ct)
+    {
+        var waiting = false;
+        while (true)
+        {
+            var reports = MembershipRules.Bootstraps(await _table.ReadAsync(ct).ConfigureAwait(false), _deathTimeout);
+            if (reports.Count > 0) return reports;
+            if (!waiting) LogWaitingForBootstrap(_cluster, _interval.TotalMilliseconds);
+            waiting = true;
+            await Task.Delay(_interval, ct).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -71,7 +90,7 @@ public sealed partial class MembershipDirectory : ISiloDirectory, IAsyncDisposab
                 try
                 {
                     using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    bounded.CancelAfter(_readTimeout);
+                    bounded.CancelAfter(_deathTimeout);
                     _view.Update(await _table.ReadAsync(bounded.Token).ConfigureAwait(false));
                     if (_unreachable) LogReachable();
                     _unreachable = false;

@@ -9,6 +9,7 @@ namespace GrainKv.Membership;
 /// <param name="StorageIdentity">The identity of the server holding its Raft logs (PostgreSQL's system_identifier), if known.</param>
 /// <param name="IAmAliveTime">Its last heartbeat.</param>
 /// <param name="StatusChangedBy">The incarnation that last changed the status (itself, or the silo that declared it dead).</param>
+/// <param name="Bootstrap">What it reports of the cluster it was bootstrapped into (<see cref="SiloRegistration.Bootstrap"/>), if anything.</param>
 public sealed record MembershipRow(
     SiloIncarnation Silo,
     string PeerHost,
@@ -19,4 +20,5 @@ public sealed record MembershipRow(
     DateTime StartTime,
     DateTime IAmAliveTime,
     DateTime StatusChangedTime,
-    string StatusChangedBy);
+    string StatusChangedBy,
+    string? Bootstrap);

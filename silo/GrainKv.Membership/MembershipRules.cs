@@ -78,6 +78,24 @@ public static class MembershipRules
             .ToArray();
     }
 
+    /// <summary>
+    /// What the live silos report of the cluster they were bootstrapped into: each distinct report (compared as text)
+    /// with the silos that made it, ordered by the first of them. Only the newest incarnation of each name that is
+    /// alive counts, joining or serving: a gateway starting beside the silos need not wait for them to serve, and a
+    /// cluster since bootstrapped anew under the same name is not mistaken for its dead predecessor. Rows written
+    /// without a report count for nothing. More than one report means silos of different clusters share the name.
+    /// </summary>
+    public static IReadOnlyList<BootstrapReport> Bootstraps(MembershipSnapshot table, TimeSpan deathTimeout)
+    {
+        var newestLive = NewestLiveGeneration(table);
+        return table.Rows
+            .Where(row => row.Bootstrap is not null && row.Silo.Generation == newestLive[row.Silo.Name] && IsAlive(row, table.Now, deathTimeout))
+            .OrderBy(row => row.Silo.Name, StringComparer.Ordinal)
+            .GroupBy(row => row.Bootstrap!, StringComparer.Ordinal)
+            .Select(report => new BootstrapReport(report.Key, report.Select(row => row.Silo).ToArray()))
+            .ToArray();
+    }
+
     /// <summary>For each name in the table, the largest generation among its rows not yet dead (int.MinValue if none).</summary>
     private static Dictionary<string, int> NewestLiveGeneration(MembershipSnapshot table)
     {

@@ -35,6 +35,11 @@ internal static class MembershipSchema
             status_changed_by text NOT NULL,
             PRIMARY KEY (cluster, name, generation));
         """,
+        // What each silo reports of the cluster it was bootstrapped into, for gateways that are given no --initial-cluster.
+        // Rows written before it have none.
+        """
+        ALTER TABLE membership ADD COLUMN bootstrap text;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

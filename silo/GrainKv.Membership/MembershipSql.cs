@@ -15,7 +15,7 @@ internal static class MembershipSql
     // One statement, so the version and the rows come from one snapshot of the database.
     public const string ReadAll = """
         SELECT v.version, clock.now, m.name, m.generation, m.peer_host, m.peer_port, m.client_url, m.storage_identity,
-               m.status, m.start_time, m.i_am_alive_time, m.status_changed_time, m.status_changed_by
+               m.status, m.start_time, m.i_am_alive_time, m.status_changed_time, m.status_changed_by, m.bootstrap
         FROM (SELECT now() AS now) AS clock
         LEFT JOIN membership_version v ON v.cluster = @cluster
         LEFT JOIN membership m ON m.cluster = v.cluster
@@ -39,9 +39,9 @@ internal static class MembershipSql
                             COALESCE(MAX(generation), 0) + 1) AS generation
             FROM membership WHERE cluster = @cluster AND name = @name)
         INSERT INTO membership (cluster, name, generation, peer_host, peer_port, client_url, storage_identity, status,
-                                start_time, i_am_alive_time, status_changed_time, status_changed_by)
+                                start_time, i_am_alive_time, status_changed_time, status_changed_by, bootstrap)
         SELECT @cluster, @name, next.generation, @peer_host, @peer_port, @client_url, @storage_identity, 'Joining',
-               now(), now(), now(), @name || '@' || next.generation
+               now(), now(), now(), @name || '@' || next.generation, @bootstrap
         FROM next
         RETURNING generation
         """;

@@ -60,7 +60,8 @@ public sealed class PostgresMembershipTable : IAsyncDisposable
                 StartTime: reader.GetDateTime(9),
                 IAmAliveTime: reader.GetDateTime(10),
                 StatusChangedTime: reader.GetDateTime(11),
-                StatusChangedBy: reader.GetString(12)));
+                StatusChangedBy: reader.GetString(12),
+                Bootstrap: reader.IsDBNull(13) ? null : reader.GetString(13)));
         }
         return new MembershipSnapshot(version, now, rows);
     }
@@ -80,6 +81,7 @@ public sealed class PostgresMembershipTable : IAsyncDisposable
         join.Parameters.AddWithValue("peer_port", silo.PeerPort);
         join.Parameters.AddWithValue("client_url", NpgsqlDbType.Text, (object?)silo.ClientUrl?.ToString() ?? DBNull.Value);
         join.Parameters.AddWithValue("storage_identity", NpgsqlDbType.Text, (object?)silo.StorageIdentity ?? DBNull.Value);
+        join.Parameters.AddWithValue("bootstrap", NpgsqlDbType.Text, (object?)silo.Bootstrap ?? DBNull.Value);
         var generation = (int)(await join.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return new SiloIncarnation(silo.Name, generation);

@@ -51,7 +51,7 @@ public static partial class SiloHost
         var silos = ReplicaPlacement.SilosOf(identity);
         services.AddSingleton<ReplicaPlacement>();
         services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
-        SiloMembership.Add(services, options, silos.Local,
+        SiloMembership.Add(services, options, identity, silos.Local,
             storageIdentity: options.MembershipConnection.Length > 0 ? await SiloStorage.ServerIdentityAsync(options, ct) : null);
         services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions

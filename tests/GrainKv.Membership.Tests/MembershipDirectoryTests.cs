@@ -63,6 +63,24 @@ public sealed class MembershipDirectoryTests(PostgresServerFixture postgres) : I
         Assert.Equal(["a"], whileDown);
     }
 
+    [Fact]
+    public async Task ReadBootstrapsAsync_NoLiveSiloHasReported_WaitsUntilOneJoinsWithItsReport()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await PostgresMembershipTable.OpenAsync(database, Cluster, None);
+        await JoinActiveAsync(table, "a", 7000);
+        await using var directory = await MembershipDirectory.OpenAsync(database, Cluster, Options);
+
+        var reading = directory.ReadBootstrapsAsync(None);
+        await Task.Delay(Options.HeartbeatInterval * 4);
+        Assert.False(reading.IsCompleted, "reports read while no silo had made one");
+        var reporter = await table.JoinAsync(new SiloRegistration("b", "10.0.0.2", 7000, null, null, Bootstrap: "report"), None);
+
+        var report = Assert.Single(await reading.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("report", report.Bootstrap);
+        Assert.Equal([reporter], report.Silos);
+    }
+
     private static async Task<SiloIncarnation> JoinActiveAsync(PostgresMembershipTable table, string name, int port)
     {
         var silo = await table.JoinAsync(new SiloRegistration(name, "10.0.0.1", port, new Uri($"http://10.0.0.1:{port + 1}"), null), None);

@@ -65,4 +65,23 @@ public sealed class MembershipRulesTests
 
         Assert.Equal(expected, string.Join(", ", sharing));
     }
+
+    [Theory]
+    [InlineData("a@1 Active 0 cluster=x; b@1 Active 0 cluster=x; c@1 Active 0 cluster=x", "x by a@1, b@1, c@1")]
+    [InlineData("c@1 Active 0 cluster=x; a@1 Joining 0 cluster=x; b@1 ShuttingDown 0 cluster=x", "x by a@1, b@1, c@1")]
+    [InlineData("a@1 Active 0 cluster=x; b@1 Active 10 cluster=x", "x by a@1, b@1")] // silent for exactly the timeout: still alive
+    [InlineData("a@1 Dead 0 cluster=x; b@1 Active 11 cluster=x", "")]
+    [InlineData("a@1 Dead 0 cluster=old; a@2 Active 0 cluster=new", "new by a@2")]
+    [InlineData("a@1 Active 0 cluster=old; a@2 Joining 0 cluster=new", "new by a@2")] // the old start is superseded
+    [InlineData("a@1 Active 0 cluster=x; a@2 Dead 0 cluster=y", "x by a@1")]
+    [InlineData("a@1 Active 0; b@1 Active 0 pg-1 cluster=x", "x by b@1")] // a row from before reports were made
+    [InlineData("a@1 Active 0; b@1 Active 0", "")]
+    [InlineData("b@1 Active 0 cluster=y; c@1 Active 0 cluster=x; a@1 Active 0 cluster=x", "x by a@1, c@1 | y by b@1")]
+    [InlineData("", "")]
+    public void Bootstraps_DistinctReportsOfTheNewestLiveIncarnations_WithTheirSilos(string table, string expected)
+    {
+        var reports = MembershipRules.Bootstraps(TableText.Parse(table), TableText.DeathTimeout);
+
+        Assert.Equal(expected, string.Join(" | ", reports.Select(report => $"{report.Bootstrap} by {string.Join(", ", report.Silos)}")));
+    }
 }

@@ -43,6 +43,43 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task JoinAsync_WithAndWithoutBootstrap_ReadBackAsWritten()
+    {
+        await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
+        const string bootstrap = """{"clusterId":"00000000000000aa","members":[]}""";
+
+        var reporting = await table.JoinAsync(Registration("a") with { Bootstrap = bootstrap }, None);
+        var silent = await table.JoinAsync(Registration("b"), None);
+        var snapshot = await table.ReadAsync(None);
+
+        Assert.Equal(bootstrap, snapshot.Find(reporting)!.Bootstrap);
+        Assert.Null(snapshot.Find(silent)!.Bootstrap);
+    }
+
+    [Fact]
+    public async Task OpenAsync_DatabaseAtSchemaVersion1_Migrated_ItsRowsReportNoBootstrapAndNewJoinsDo()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await (await OpenAsync(database)).DisposeAsync();
+        // Back to what a build that knew only migration 1 left behind, with a silo row of its time.
+        await ExecuteAsync(database, "ALTER TABLE membership DROP COLUMN bootstrap; DELETE FROM membership_schema WHERE version > 1");
+        await ExecuteAsync(database, $"""
+            INSERT INTO membership (cluster, name, generation, peer_host, peer_port, status, start_time, i_am_alive_time,
+                                    status_changed_time, status_changed_by)
+            VALUES ('{Cluster}', 'old', 1, '10.0.0.1', 7000, 'Active', now(), now(), now(), 'old@1')
+            """);
+
+        await using var table = await OpenAsync(database);
+        var joined = await table.JoinAsync(Registration("new") with { Bootstrap = "report" }, None);
+        var snapshot = await table.ReadAsync(None);
+
+        var versions = await SchemaVersionsAsync(database);
+        Assert.Equal([1, 2], versions);
+        Assert.Null(snapshot.Find(new SiloIncarnation("old", 1))!.Bootstrap);
+        Assert.Equal("report", snapshot.Find(joined)!.Bootstrap);
+    }
+
+    [Fact]
     public async Task JoinAsync_SameNameAgain_GetsLargerGenerationEachTime()
     {
         await using var table = await OpenAsync(await postgres.CreateDatabaseAsync());
@@ -200,7 +237,7 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
             await Task.WhenAll(tables.Select((table, i) => table.JoinAsync(Registration($"s{i}"), None)));
             Assert.Equal(6, (await tables[0].ReadAsync(None)).Rows.Count);
             var versions = await SchemaVersionsAsync(database);
-            Assert.Equal([1], versions);
+            Assert.Equal([1, 2], versions);
         }
         finally
         {

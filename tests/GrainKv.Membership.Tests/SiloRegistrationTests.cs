@@ -10,7 +10,7 @@ public sealed class SiloRegistrationTests
     [InlineData("http://[::1]:2380", "http://localhost:2379", "[::1]:2380", "http://localhost:2379/")]
     public void Create_WildcardHostsBecomeTheReachableHost(string peerUrl, string clientUrl, string expectedPeer, string expectedClient)
     {
-        var registration = SiloRegistration.Create("s", new Uri(peerUrl), new Uri(clientUrl), "silo1", storageIdentity: null);
+        var registration = SiloRegistration.Create("s", new Uri(peerUrl), new Uri(clientUrl), "silo1", storageIdentity: null, bootstrap: null);
 
         Assert.Equal(expectedPeer, $"{registration.PeerHost}:{registration.PeerPort}");
         Assert.Equal(expectedClient, registration.ClientUrl?.ToString());

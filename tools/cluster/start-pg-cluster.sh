@@ -89,13 +89,13 @@ if [[ $silo_storage == postgres ]]; then postgres_servers=$members; else postgre
 for ((i = 1; i <= postgres_servers; i++)); do start_postgres "$i"; done
 
 initial_cluster=$(for ((i = 1; i <= members; i++)); do echo "silo$i=http://127.0.0.1:${peer_ports[i - 1]}"; done | paste -sd,)
-# What silos and gateway alike know of the cluster: its members as bootstrapped, and the membership table.
-cluster=(--initial-cluster "$initial_cluster" --initial-cluster-token grainkv-pg-cluster
-  --membership-connection "$(postgres_connection 1)")
+# What silos and gateway alike know of the cluster: its name and the membership table. The members as bootstrapped
+# are the silos' alone: each reports them in its row of the table, where the gateway learns them.
+cluster=(--initial-cluster-token grainkv-pg-cluster --membership-connection "$(postgres_connection 1)")
 for ((i = 1; i <= members; i++)); do
   storage=(--storage "$silo_storage")
   if [[ $silo_storage == postgres ]]; then storage+=(--postgres-connection "$(postgres_connection "$i")"); fi
-  start_process "$cluster_dir" "silo$i" dotnet "$GRAINKV_SILO_DLL" "${cluster[@]}" --name "silo$i" \
+  start_process "$cluster_dir" "silo$i" dotnet "$GRAINKV_SILO_DLL" "${cluster[@]}" --initial-cluster "$initial_cluster" --name "silo$i" \
     --data-dir "$cluster_dir/silo$i.data" "${storage[@]}" \
     --listen-client-urls "http://127.0.0.1:${client_ports[i - 1]}" \
     --listen-peer-urls "http://127.0.0.1:${peer_ports[i - 1]}" \

@@ -106,6 +106,59 @@ public sealed class StandaloneGatewayTests
     }
 
     /// <summary>
+    /// A gateway given nothing but the membership table the silos register in learns the cluster from the silos'
+    /// rows: its member list and status carry the cluster id, member ids, names and peer URLs the silos answer with,
+    /// and it serves etcdctl, and a load through the leader's death, as one given --initial-cluster does.
+    /// </summary>
+    [Fact]
+    public async Task MembershipTableAlone_GatewayAnswersWithTheSilosIds_AndServesThroughTheLeadersDeath()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        string[] membership =
+        [
+            "--membership-connection", await postgres.CreateDatabaseAsync("membership"),
+            "--membership-heartbeat-interval", "250", "--membership-death-timeout", "4000",
+        ];
+        using var cluster = await GrainKvCluster.StartAsync(extraArguments: _ => membership);
+        await cluster.MoveLeaderAsync(cluster.Members[0]);
+        using var gateway = await GrainKvGateway.StartFromMembershipTableAsync(membership);
+        var silo = cluster.Members[1];
+
+        var put = await Infrastructure.Etcdctl.RunAsync(gateway.Endpoint, null, "put", "table/a", "1");
+        Assert.True(put.ExitCode == 0, put.Stderr);
+        Assert.Equal(["table/a", "1"], Lines((await Infrastructure.Etcdctl.RunAsync(gateway.Endpoint, null, "get", "table/a")).Stdout));
+
+        var members = await JsonOfAsync(gateway.Endpoint, "member", "list");
+        var siloMembers = await JsonOfAsync(silo.Endpoint, "member", "list");
+        Assert.Equal(ClusterIdOf(siloMembers), ClusterIdOf(members));
+        Assert.Equal(MembersOf(siloMembers), MembersOf(members));
+        Assert.Equal(cluster.Members.Select(m => m.Name).Order(), MembersOf(members).Select(m => m.Name).Order());
+        foreach (var member in members["members"]!.AsArray())
+        {
+            var clientUrl = cluster.Members.Single(m => m.Name == member!["name"]!.GetValue<string>()).ClientUrl.ToString().TrimEnd('/');
+            Assert.Equal([clientUrl], member!["clientURLs"]!.AsArray().Select(url => url!.GetValue<string>()));
+        }
+        var status = (await JsonOfAsync(gateway.Endpoint, "endpoint", "status")).AsArray().Single()!["Status"]!;
+        Assert.Equal(ClusterIdOf(siloMembers), ClusterIdOf(status));
+        Assert.Contains(status["header"]!["member_id"]!.GetValue<ulong>(), MembersOf(siloMembers).Select(m => m.Id));
+
+        await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+    }
+
+    [Fact]
+    public async Task NeitherInitialClusterNorMembershipTable_GatewayRefusesToStart_NamingBoth()
+    {
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Gateway.dll");
+
+        var result = await CommandLineTool.RunAsync("dotnet", [gatewayDll, "--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}"],
+            TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}:\n{result.Output}");
+        Assert.Contains("give --membership-connection", result.Stderr);
+        Assert.Contains("or --initial-cluster", result.Stderr);
+    }
+
+    /// <summary>
     /// The fault scenario through a gateway, whatever the silos' storage and membership: a watch on every key
     /// and a register load through the gateway, the leader's silo SIGKILLed and restarted, then the checks.
     /// </summary>
@@ -161,6 +214,24 @@ public sealed class StandaloneGatewayTests
             }
         }
     }
+
+    /// <summary>What etcdctl prints with -w json for <paramref name="command"/> at <paramref name="endpoint"/>.</summary>
+    private static async Task<JsonNode> JsonOfAsync(string endpoint, params string[] command)
+    {
+        var result = await Infrastructure.Etcdctl.RunAsync(endpoint, null, ["-w", "json", .. command]);
+        Assert.True(result.ExitCode == 0, $"etcdctl {string.Join(' ', command)} at {endpoint}: {result.Stderr}");
+        return JsonNode.Parse(result.Stdout)!;
+    }
+
+    private static ulong ClusterIdOf(JsonNode response) => response["header"]!["cluster_id"]!.GetValue<ulong>();
+
+    /// <summary>The members of a member list as the Raft group knows them: id, name and peer URLs, by id.</summary>
+    private static (ulong Id, string Name, string PeerUrls)[] MembersOf(JsonNode memberList) =>
+        memberList["members"]!.AsArray()
+            .Select(member => (member!["ID"]!.GetValue<ulong>(), member["name"]!.GetValue<string>(),
+                string.Join(',', member["peerURLs"]!.AsArray().Select(url => url!.GetValue<string>()))))
+            .OrderBy(member => member.Item1)
+            .ToArray();
 
     private static string[] Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
