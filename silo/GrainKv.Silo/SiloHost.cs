@@ -51,8 +51,10 @@ public static partial class SiloHost
         var silos = ReplicaPlacement.SilosOf(identity);
         services.AddSingleton<ReplicaPlacement>();
         services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
-        SiloMembership.Add(services, options, identity, silos.Local,
-            storageIdentity: options.MembershipConnection.Length > 0 ? await SiloStorage.ServerIdentityAsync(options, ct) : null);
+        var storageServer = new StorageServer(await SiloStorage.ServerIdentityAsync(options, ct));
+        services.AddSingleton(storageServer);
+        SiloMembership.Add(services, options, identity, silos.Local, storageServer.Identity);
+        if (options.MembershipConnection.Length == 0) services.AddHostedService<SharedStorageCheck>();
         services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions
         {

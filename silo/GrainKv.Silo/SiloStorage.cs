@@ -19,8 +19,8 @@ public static class SiloStorage
             : await SqliteRaftLogStore.OpenAsync(Path.Combine(options.DataDir, "grainkv.db"), loggers.CreateLogger<SqliteRaftLogStore>(), ct);
 
     /// <summary>
-    /// The PostgreSQL server's system identifier, which the membership table records so that silos sharing one
-    /// server learn of it; null on SQLite, whose file is this silo's alone.
+    /// The PostgreSQL server's system identifier, which members compare (in the membership table, or by asking each
+    /// other) so that silos sharing one server learn of it; null on SQLite, whose file is this silo's alone.
     /// </summary>
     public static async Task<string?> ServerIdentityAsync(SiloOptions options, CancellationToken ct) =>
         options.Storage == Postgres ? await PostgresServerIdentity.QueryAsync(PostgresConnection(options), ct) : null;

@@ -147,7 +147,7 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
         foreach (var member in cluster.Members)
         {
             var others = string.Join(", ", cluster.Members.Where(m => m != member).Select(m => m.Name));
-            await WaitForOutputAsync(member, $"silos {others} keep their Raft logs on the same PostgreSQL server as this silo (system identifier {identities[0]})");
+            await member.Process!.WaitForOutputAsync($"silos {others} keep their Raft logs on the same PostgreSQL server as this silo (system identifier {identities[0]})", Patience);
         }
     }
 
@@ -169,16 +169,6 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
             {
                 throw new TimeoutException($"not {what} within {Patience}; the table: {string.Join("; ", snapshot.Rows)}");
             }
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitForOutputAsync(GrainKvCluster.Member member, string text)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!member.Process!.Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{member.Name} did not log '{text}' within {Patience}:\n{member.Process.Output}");
             await Task.Delay(100);
         }
     }

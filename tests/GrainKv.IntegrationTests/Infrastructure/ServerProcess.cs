@@ -61,6 +61,17 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>Waits, at most <paramref name="patience"/>, until the server has written <paramref name="text"/>; throws with its output if it does not.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the server did not write '{text}' within {patience}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks run, as in a power cut of the process.</summary>
     public void Kill()
     {
