@@ -1,4 +1,5 @@
 using System.Net;
+using GrainKv.Runtime.Grpc.Http2;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace GrainKv.Runtime.Grpc;
@@ -13,7 +14,8 @@ public static class GrpcKestrel
     /// <summary>
     /// Listens on each URL (http://host:port; port 0 picks a free one) with HTTP/2 only: Kestrel answers
     /// prior-knowledge h2c only on an Http2-only endpoint. Raises the stream and window limits for gRPC, and
-    /// lifts the request body limits, which would end long-lived streams.
+    /// lifts the request body limits, which would end long-lived streams. A URL sent as :authority, which
+    /// Kestrel would refuse, is rewritten to its host and port (<see cref="UrlAuthorityRewriting"/>).
     /// </summary>
     public static void ConfigureForGrpc(this KestrelServerOptions options, IEnumerable<Uri> listenUrls)
     {
@@ -40,22 +42,26 @@ public static class GrpcKestrel
             throw new NotSupportedException($"cannot listen on {url}: only http:// (h2c) gRPC endpoints are supported");
         }
 
-        Action<ListenOptions> http2Only = listen => listen.Protocols = HttpProtocols.Http2;
+        Action<ListenOptions> grpcEndpoint = listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseUrlAuthorityRewriting();
+        };
         string host = url.Host.Trim('[', ']');
         if (IPAddress.TryParse(host, out IPAddress? address))
         {
             if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
             {
-                options.ListenAnyIP(url.Port, http2Only);
+                options.ListenAnyIP(url.Port, grpcEndpoint);
             }
             else
             {
-                options.Listen(address, url.Port, http2Only);
+                options.Listen(address, url.Port, grpcEndpoint);
             }
         }
         else if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         {
-            options.ListenLocalhost(url.Port, http2Only);
+            options.ListenLocalhost(url.Port, grpcEndpoint);
         }
         else
         {
