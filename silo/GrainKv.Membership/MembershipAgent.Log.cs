@@ -10,6 +10,9 @@ public sealed partial class MembershipAgent
     [LoggerMessage(Level = LogLevel.Information, Message = "Membership: {Silo} is {Status}")]
     private partial void LogStatusChanged(string silo, string status);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Membership: removed {Rows} rows of silos dead for longer than {ExpirationMs} ms")]
+    private partial void LogDefunctRemoved(int rows, double expirationMs);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Membership: serving silos are {Silos}")]
     private partial void LogServing(string silos);
 

@@ -6,9 +6,10 @@ namespace GrainKv.Membership;
 /// <summary>
 /// This silo's part in the membership table: it joins as a new incarnation, becomes Active once its servers
 /// listen, heartbeats, declares silos dead by <see cref="MembershipRules"/>, keeps <see cref="MembershipView"/>
-/// current, and stops the silo when it finds itself declared dead. A graceful stop goes through ShuttingDown
-/// to Dead. While the table is unreachable the silo keeps serving on its last view: losing the database must
-/// not take the cluster down, and nobody can declare anyone dead meanwhile.
+/// current, stops the silo when it finds itself declared dead, and (while Active) removes the rows of silos
+/// dead for longer than the defunct expiration. A graceful stop goes through ShuttingDown to Dead. While the
+/// table is unreachable the silo keeps serving on its last view: losing the database must not take the
+/// cluster down, and nobody can declare anyone dead meanwhile.
 /// </summary>
 public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDis
     private readonly SiloRegistration _registration;
     private readonly MembershipOptions _options;
     private readonly MembershipView _view;
+    private readonly MembershipMetrics _metrics;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
@@ -30,17 +32,19 @@ public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDis
     private volatile SiloStatus _wanted = SiloStatus.Joining;
     private volatile bool _declaredDead;
     private bool _tableUnreachable;
+    private DateTime _nextDefunctCleanup = DateTime.MinValue; // on the table's clock
     private string _servingLogged = "";
     private string _sharingLogged = "";
 
     public MembershipAgent(string connectionString, string cluster, SiloRegistration registration, MembershipOptions options,
-        MembershipView view, IHostApplicationLifetime lifetime, ILogger<MembershipAgent> log)
+        MembershipView view, MembershipMetrics metrics, IHostApplicationLifetime lifetime, ILogger<MembershipAgent> log)
     {
         _connectionString = connectionString;
         _cluster = cluster;
         _registration = registration;
         _options = options.Validated();
         _view = view;
+        _metrics = metrics;
         _lifetime = lifetime;
         _log = log;
     }
@@ -138,8 +142,9 @@ public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDis
         var ct = bounded.Token;
         var table = _table!;
 
-        var heartbeatTaken = await table.HeartbeatAsync(_self, ct).ConfigureAwait(false);
+        var heartbeatTaken = await HeartbeatAsync(table, stopping, ct).ConfigureAwait(false);
         var snapshot = await table.ReadAsync(ct).ConfigureAwait(false);
+        _metrics.Read(snapshot);
         var judgement = MembershipRules.Judge(snapshot, _self, _options.DeathTimeout);
         if (!heartbeatTaken || judgement.SelfDead)
         {
@@ -151,10 +156,12 @@ public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDis
         {
             foreach (var (row, reason) in judgement.Deaths)
             {
+                _metrics.DeathDeclared(reason);
                 LogDeclaredDead(row.Silo.ToString(), reason, (snapshot.Now - row.IAmAliveTime).TotalMilliseconds);
             }
         }
-        if (snapshot.Find(_self)!.Status < _wanted)
+        var own = snapshot.Find(_self)!;
+        if (own.Status < _wanted)
         {
             var wanted = _wanted;
             if (!await table.SetOwnStatusAsync(_self, wanted, ct).ConfigureAwait(false))
@@ -166,6 +173,40 @@ public sealed partial class MembershipAgent : IHostedLifecycleService, IAsyncDis
         }
         _view.Update(snapshot);
         ReportChanges(snapshot);
+        // Not while Joining, so that a failed cleanup never fails a start.
+        if (own.Status == SiloStatus.Active && snapshot.Now >= _nextDefunctCleanup)
+        {
+            await RemoveDefunctAsync(table, snapshot, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> HeartbeatAsync(PostgresMembershipTable table, CancellationToken stopping, CancellationToken ct)
+    {
+        bool taken;
+        try
+        {
+            taken = await table.HeartbeatAsync(_self, ct).ConfigureAwait(false);
+        }
+        catch (Exception error) when (PostgresMembershipTable.IsUnreachable(error, stopping))
+        {
+            _metrics.HeartbeatFailed();
+            throw;
+        }
+        if (taken) _metrics.HeartbeatWritten();
+        else _metrics.HeartbeatFailed();
+        return taken;
+    }
+
+    private async Task RemoveDefunctAsync(PostgresMembershipTable table, MembershipSnapshot snapshot, CancellationToken ct)
+    {
+        var defunct = MembershipRules.Defunct(snapshot, _options.DefunctExpiration);
+        if (defunct.Count > 0)
+        {
+            var removed = await table.RemoveDefunctAsync(defunct.Select(row => row.Silo).ToArray(), ct).ConfigureAwait(false);
+            _metrics.DefunctRowsRemoved(removed);
+            if (removed > 0) LogDefunctRemoved(removed, _options.DefunctExpiration.TotalMilliseconds);
+        }
+        _nextDefunctCleanup = snapshot.Now + _options.DefunctCleanupPeriod;
     }
 
     private void StopDeclaredDead(MembershipRow? own)

@@ -96,6 +96,25 @@ public static class MembershipRules
             .ToArray();
     }
 
+    /// <summary>
+    /// The rows that may be deleted: dead for longer than <paramref name="expiration"/> by the table's clock, ordered by
+    /// name and generation. Only dead rows go: nothing reads them but the silo itself (which stops when its row is dead or
+    /// gone alike) and a join, which gives the name's next incarnation a generation above its largest one; so the newest
+    /// row of each name stays, dead or not, and generations keep growing whatever the database's clock does.
+    /// </summary>
+    public static IReadOnlyList<MembershipRow> Defunct(MembershipSnapshot table, TimeSpan expiration)
+    {
+        var newest = table.Rows
+            .GroupBy(row => row.Silo.Name, StringComparer.Ordinal)
+            .ToDictionary(rows => rows.Key, rows => rows.Max(row => row.Silo.Generation), StringComparer.Ordinal);
+        return table.Rows
+            .Where(row => row.Status == SiloStatus.Dead && table.Now - row.StatusChangedTime > expiration
+                && row.Silo.Generation < newest[row.Silo.Name])
+            .OrderBy(row => row.Silo.Name, StringComparer.Ordinal)
+            .ThenBy(row => row.Silo.Generation)
+            .ToArray();
+    }
+
     /// <summary>For each name in the table, the largest generation among its rows not yet dead (int.MinValue if none).</summary>
     private static Dictionary<string, int> NewestLiveGeneration(MembershipSnapshot table)
     {

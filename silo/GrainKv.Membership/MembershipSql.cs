@@ -3,7 +3,8 @@ namespace GrainKv.Membership;
 /// <summary>
 /// The statements on the membership tables. Every time is the database's <c>now()</c>. Joins and status
 /// changes raise the cluster's version; a death declaration only succeeds if the version is still the one
-/// its judgement was made on. Heartbeats leave the version alone, so they never make a declaration retry.
+/// its judgement was made on. Heartbeats and the removal of defunct rows leave the version alone, so they
+/// never make a declaration retry: no judgement reads a row that a removal may delete.
 /// </summary>
 internal static class MembershipSql
 {
@@ -60,5 +61,17 @@ internal static class MembershipSql
         UPDATE membership SET status = 'Dead', status_changed_time = now(), status_changed_by = @by
         WHERE cluster = @cluster AND status <> 'Dead'
           AND (name, generation) IN (SELECT * FROM unnest(@names::text[], @generations::integer[]))
+        """;
+
+    // Rows another silo is removing at the same moment are skipped rather than waited for: silos cleaning at once
+    // neither block nor deadlock each other, and each row is counted by the one silo that removed it. A dead row
+    // stays dead, so the judgement that picked these rows cannot have gone stale; the status test only makes sure.
+    public const string RemoveDefunct = """
+        DELETE FROM membership
+        WHERE (cluster, name, generation) IN (
+            SELECT cluster, name, generation FROM membership
+            WHERE cluster = @cluster AND status = 'Dead'
+              AND (name, generation) IN (SELECT * FROM unnest(@names::text[], @generations::integer[]))
+            FOR UPDATE SKIP LOCKED)
         """;
 }

@@ -5,8 +5,8 @@ namespace GrainKv.Membership;
 
 /// <summary>
 /// The membership table of one cluster (rows keyed by cluster name, so clusters can share a database) in
-/// PostgreSQL. Silos join, heartbeat, change their own status and declare others dead through it; gateways
-/// and clients only read it.
+/// PostgreSQL. Silos join, heartbeat, change their own status, declare others dead and remove the rows of
+/// long-dead ones through it; gateways and clients only read it.
 /// </summary>
 public sealed class PostgresMembershipTable : IAsyncDisposable
 {
@@ -132,6 +132,18 @@ public sealed class PostgresMembershipTable : IAsyncDisposable
         await declare.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Deletes the rows of <paramref name="silos"/> that are dead (<see cref="MembershipRules.Defunct"/> picks them); returns
+    /// how many this call deleted. Safe to run from several silos at once: a row goes once, and is counted once.
+    /// </summary>
+    public async Task<int> RemoveDefunctAsync(IReadOnlyCollection<SiloIncarnation> silos, CancellationToken ct)
+    {
+        await using var remove = Command(MembershipSql.RemoveDefunct);
+        remove.Parameters.AddWithValue("names", silos.Select(silo => silo.Name).ToArray());
+        remove.Parameters.AddWithValue("generations", silos.Select(silo => silo.Generation).ToArray());
+        return await remove.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -36,6 +36,7 @@ public static class SiloCommandLine
         var membership = Flag("--membership-connection", "Npgsql connection string of the PostgreSQL server holding the membership table; without it the --initial-cluster list is the membership.", defaults.MembershipConnection);
         var membershipHeartbeat = Flag("--membership-heartbeat-interval", "Time (in milliseconds) between heartbeats into the membership table.", defaults.MembershipHeartbeatIntervalMs);
         var membershipDeath = Flag("--membership-death-timeout", "Time (in milliseconds) without a heartbeat after which a silo is declared dead.", defaults.MembershipDeathTimeoutMs);
+        var membershipDefunct = Flag("--membership-defunct-expiration", "Time (in milliseconds) after which the rows of dead silos are deleted from the membership table.", defaults.MembershipDefunctExpirationMs);
         // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
         var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
         var logger = Flag("--logger", "Accepted for etcd compatibility; ignored.", "");
@@ -50,7 +51,7 @@ public static class SiloCommandLine
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
             quota, compactionMode, compactionRetention, progressNotify, enablePprof, logger, logOutputs, logLevel,
-            membership, membershipHeartbeat, membershipDeath,
+            membership, membershipHeartbeat, membershipDeath, membershipDefunct,
             storage, postgresConnection,
         };
         root.SetAction((parsed, ct) => run(new SiloOptions
@@ -79,6 +80,7 @@ public static class SiloCommandLine
             MembershipConnection = parsed.GetRequiredValue(membership),
             MembershipHeartbeatIntervalMs = parsed.GetValue(membershipHeartbeat),
             MembershipDeathTimeoutMs = parsed.GetValue(membershipDeath),
+            MembershipDefunctExpirationMs = parsed.GetValue(membershipDefunct),
         }, ct));
         return root;
     }

@@ -24,6 +24,7 @@ public static class SiloMembership
         {
             HeartbeatInterval = TimeSpan.FromMilliseconds(options.MembershipHeartbeatIntervalMs),
             DeathTimeout = TimeSpan.FromMilliseconds(options.MembershipDeathTimeoutMs),
+            DefunctExpiration = TimeSpan.FromMilliseconds(options.MembershipDefunctExpirationMs),
         });
     }
 

@@ -30,6 +30,7 @@ public sealed record SiloOptions
     public string MembershipConnection { get; init; } = "";
     public int MembershipHeartbeatIntervalMs { get; init; } = 1000;
     public int MembershipDeathTimeoutMs { get; init; } = 10_000;
+    public long MembershipDefunctExpirationMs { get; init; } = 7 * 24 * 3_600_000L;
 
     public IReadOnlyList<Uri> EffectiveAdvertiseClientUrls => AdvertiseClientUrls.Count > 0 ? AdvertiseClientUrls : ListenClientUrls;
     public IReadOnlyList<Uri> EffectiveAdvertisePeerUrls => InitialAdvertisePeerUrls.Count > 0 ? InitialAdvertisePeerUrls : ListenPeerUrls;

@@ -3,10 +3,14 @@ using GrainKv.Runtime.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace GrainKv.Membership.Tests;
 
-/// <summary>The agent in a real host against a real PostgreSQL: its life in the table, death judgements, and stopping itself.</summary>
+/// <summary>
+/// The agent in a real host against a real PostgreSQL: its life in the table, death judgements, stopping itself, removing
+/// defunct rows, and its metrics.
+/// </summary>
 public sealed class MembershipAgentTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string Cluster = "agent-test";
@@ -53,11 +57,12 @@ public sealed class MembershipAgentTests(PostgresServerFixture postgres) : IClas
     }
 
     [Fact]
-    public async Task OwnRowDeclaredDead_StopsTheHost()
+    public async Task OwnRowDeclaredDead_StopsTheHost_ItsRefusedHeartbeatCountedAsFailed()
     {
         var database = await postgres.CreateDatabaseAsync();
         await using var table = await PostgresMembershipTable.OpenAsync(database, Cluster, None);
         using var host = Silo(database, "a");
+        using var metrics = new MembershipMetricReader(host.Services);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         await host.StartAsync();
         var active = await WaitForAsync(table, s => s.Rows.SingleOrDefault()?.Status == SiloStatus.Active, "a Active");
@@ -69,6 +74,8 @@ public sealed class MembershipAgentTests(PostgresServerFixture postgres) : IClas
 
         Assert.True(host.Services.GetRequiredService<MembershipAgent>().DeclaredDead);
         Assert.Equal(judge.ToString(), (await table.ReadAsync(None)).Find(active.Rows[0].Silo)!.StatusChangedBy);
+        // At least: on a loaded machine a heartbeat may also have run past the death timeout before.
+        Assert.True(metrics.Counter("grainkv_membership_heartbeat_failures_total") >= 1);
     }
 
     [Fact]
@@ -92,6 +99,88 @@ public sealed class MembershipAgentTests(PostgresServerFixture postgres) : IClas
         Assert.True(first.Services.GetRequiredService<MembershipAgent>().DeclaredDead);
         Assert.True(after.Rows.Single(r => r.Status == SiloStatus.Active).Silo.Generation > old.Generation);
     }
+
+    [Fact]
+    public async Task ActiveSilo_RemovesRowsDeadLongerThanTheExpiration_KeepsTheRest_AndCountsThem()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await PostgresMembershipTable.OpenAsync(database, Cluster, None);
+        var (oldX, newestX) = (await table.JoinAsync(Registration("x"), None), await table.JoinAsync(Registration("x"), None));
+        var (youngY, newestY) = (await table.JoinAsync(Registration("y"), None), await table.JoinAsync(Registration("y"), None));
+        await TableSql.ExecuteAsync(database, $"""
+            {TableSql.DeadFor(oldX, TimeSpan.FromDays(8))}
+            {TableSql.DeadFor(newestX, TimeSpan.FromDays(8))}
+            {TableSql.DeadFor(youngY, TimeSpan.FromDays(6))}
+            {TableSql.DeadFor(newestY, TimeSpan.FromDays(6))}
+            """);
+        using var host = Silo(database, "a");
+        using var metrics = new MembershipMetricReader(host.Services);
+
+        await host.StartAsync();
+        var after = await WaitForAsync(table, s => s.Find(oldX) is null, $"{oldX} removed");
+        await WaitUntilAsync(() => metrics.Counter("grainkv_membership_defunct_rows_removed_total") > 0, "the removal counted");
+        await host.StopAsync();
+
+        Assert.Equal([newestX, youngY, newestY], after.Rows.Where(row => row.Silo.Name != "a").Select(row => row.Silo));
+        Assert.Equal(SiloStatus.Active, after.Rows.Single(row => row.Silo.Name == "a").Status);
+        Assert.Equal(1, metrics.Counter("grainkv_membership_defunct_rows_removed_total"));
+    }
+
+    [Fact]
+    public async Task Metrics_AfterHeartbeatsAndADeclaredDeath_CountThemAndShowTheTableAsLastRead()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await PostgresMembershipTable.OpenAsync(database, Cluster, None);
+        var silent = await table.JoinAsync(Registration("silent"), None);
+        using var host = Silo(database, "a");
+        using var metrics = new MembershipMetricReader(host.Services);
+
+        await host.StartAsync();
+        var heartbeatsAtStart = metrics.Counter("grainkv_membership_heartbeats_total");
+        var rowsAtStart = Enum.GetValues<SiloStatus>().Sum(status => metrics.Gauge("grainkv_membership_silos", $"status={status}"));
+        await WaitForAsync(table, s => s.Find(silent)?.Status == SiloStatus.Dead, "the silent silo declared dead");
+        await WaitUntilAsync(() => metrics.Gauge("grainkv_membership_silos", "status=Dead") == 1
+            && metrics.Gauge("grainkv_membership_silos", "status=Active") == 1, "the death and a Active in the last read");
+        var version = (await table.ReadAsync(None)).Version;
+        await host.StopAsync();
+
+        Assert.True(heartbeatsAtStart >= 1, $"{heartbeatsAtStart} heartbeats counted once started");
+        Assert.Equal(2, rowsAtStart);
+        Assert.True(metrics.Counter("grainkv_membership_heartbeats_total") > heartbeatsAtStart);
+        Assert.Equal(1, metrics.Counter("grainkv_membership_deaths_declared_total", "reason=MissedHeartbeats"));
+        Assert.Equal(0, metrics.Counter("grainkv_membership_deaths_declared_total", "reason=Superseded"));
+        Assert.Equal(version, metrics.Gauge("grainkv_membership_table_version"));
+    }
+
+    [Fact]
+    public async Task TableLockedPastTheDeathTimeout_HeartbeatCountedAsFailed_ThenHeartbeatsResume()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await PostgresMembershipTable.OpenAsync(database, Cluster, None);
+        using var host = Silo(database, "a");
+        using var metrics = new MembershipMetricReader(host.Services);
+        await host.StartAsync();
+        await WaitForAsync(table, s => s.Rows.SingleOrDefault()?.Status == SiloStatus.Active, "a Active");
+
+        long heartbeatsWhileLocked;
+        await using (var locker = NpgsqlDataSource.Create(database))
+        await using (var connection = await locker.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE membership IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+            await WaitUntilAsync(() => metrics.Counter("grainkv_membership_heartbeat_failures_total") >= 1, "a heartbeat failed");
+            heartbeatsWhileLocked = metrics.Counter("grainkv_membership_heartbeats_total");
+        }
+        await WaitUntilAsync(() => metrics.Counter("grainkv_membership_heartbeats_total") > heartbeatsWhileLocked, "heartbeats written again");
+        await host.StopAsync();
+
+        Assert.False(host.Services.GetRequiredService<MembershipAgent>().DeclaredDead);
+    }
+
+    private static SiloRegistration Registration(string name) => new(name, "10.0.0.9", 7000, null, null);
 
     private static IHost Silo(string database, string name)
     {

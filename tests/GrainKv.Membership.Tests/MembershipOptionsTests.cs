@@ -24,4 +24,20 @@ public sealed class MembershipOptionsTests
         var error = Assert.Throws<ArgumentException>(() => options.Validated());
         Assert.Contains(reason, error.Message);
     }
+
+    [Theory]
+    [InlineData(0, 3_600_000, "defunct expiration must be positive")]
+    [InlineData(-1, 3_600_000, "defunct expiration must be positive")]
+    [InlineData(604_800_000, 0, "defunct cleanup period must be positive")]
+    public void Validated_NonPositiveDefunctExpirationOrCleanupPeriod_Refused(long expirationMs, long periodMs, string reason)
+    {
+        var options = new MembershipOptions
+        {
+            DefunctExpiration = TimeSpan.FromMilliseconds(expirationMs),
+            DefunctCleanupPeriod = TimeSpan.FromMilliseconds(periodMs),
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => options.Validated());
+        Assert.Contains(reason, error.Message);
+    }
 }

@@ -84,4 +84,23 @@ public sealed class MembershipRulesTests
 
         Assert.Equal(expected, string.Join(" | ", reports.Select(report => $"{report.Bootstrap} by {string.Join(", ", report.Silos)}")));
     }
+
+    // changed= is the seconds since the row's status changed; the expiration is 7 days, 604800 seconds.
+    [Theory]
+    [InlineData("a@1 Active 0; b@1 Dead 20 changed=604801; b@2 Active 0", "b@1")]
+    [InlineData("a@1 Active 0; b@1 Dead 20 changed=604800; b@2 Active 0", "")] // dead for exactly the expiration: kept
+    [InlineData("a@1 Active 0; b@1 Dead 20 changed=604799.5; b@2 Active 0", "")]
+    [InlineData("a@1 Active 0; b@1 Dead 900000 changed=10; b@2 Active 0", "")] // silent for long, but dead only lately
+    [InlineData("a@1 Active 0; b@1 Dead 20 changed=604801", "")] // the newest row of its name
+    [InlineData("a@1 Active 0; b@1 Active 0; b@2 Dead 20 changed=604801", "")] // the newest row of its name, an older one live
+    [InlineData("a@1 Active 0; b@1 Dead 30 changed=900000; b@2 Dead 20 changed=700000; b@3 Dead 10 changed=604801", "b@1, b@2")]
+    [InlineData("a@1 Active 0; b@1 Active 900000 changed=900000; b@2 Joining 900000 changed=900000; b@3 ShuttingDown 900000 changed=900000; b@4 Active 0", "")]
+    [InlineData("c@5 Joining 0; c@1 Dead 0 changed=604801; b@2 Dead 0 changed=604801; b@1 Dead 0 changed=604801; a@1 Active 0", "b@1, c@1")]
+    [InlineData("", "")]
+    public void Defunct_DeadLongerThanTheExpirationAndNotTheNewestOfTheirName_ByNameAndGeneration(string table, string expected)
+    {
+        var defunct = MembershipRules.Defunct(TableText.Parse(table), TimeSpan.FromDays(7));
+
+        Assert.Equal(expected, string.Join(", ", defunct.Select(row => row.Silo)));
+    }
 }

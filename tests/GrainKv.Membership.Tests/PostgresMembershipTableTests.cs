@@ -3,11 +3,15 @@ using Npgsql;
 
 namespace GrainKv.Membership.Tests;
 
-/// <summary>The membership table on a real PostgreSQL: joins, heartbeats, status changes and versioned death declarations.</summary>
+/// <summary>
+/// The membership table on a real PostgreSQL: joins, heartbeats, status changes, versioned death declarations and the
+/// removal of defunct rows.
+/// </summary>
 public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
 {
     private const string Cluster = "test-cluster";
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly TimeSpan Expiration = TimeSpan.FromDays(7);
 
     private static SiloRegistration Registration(string name, int port = 7000, string? storage = null) =>
         new(name, "10.0.0.1", port, new Uri($"http://10.0.0.1:{port + 1}"), storage);
@@ -62,8 +66,8 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
         var database = await postgres.CreateDatabaseAsync();
         await (await OpenAsync(database)).DisposeAsync();
         // Back to what a build that knew only migration 1 left behind, with a silo row of its time.
-        await ExecuteAsync(database, "ALTER TABLE membership DROP COLUMN bootstrap; DELETE FROM membership_schema WHERE version > 1");
-        await ExecuteAsync(database, $"""
+        await TableSql.ExecuteAsync(database, "ALTER TABLE membership DROP COLUMN bootstrap; DELETE FROM membership_schema WHERE version > 1");
+        await TableSql.ExecuteAsync(database, $"""
             INSERT INTO membership (cluster, name, generation, peer_host, peer_port, status, start_time, i_am_alive_time,
                                     status_changed_time, status_changed_by)
             VALUES ('{Cluster}', 'old', 1, '10.0.0.1', 7000, 'Active', now(), now(), now(), 'old@1')
@@ -211,6 +215,90 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task RemoveDefunctAsync_RowsDeadLongerThanTheExpiration_GoButLiveYoungAndNewestRowsStay()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await OpenAsync(database);
+        var live = await table.JoinAsync(Registration("live"), None);
+        var silentForLong = await table.JoinAsync(Registration("silent"), None);
+        var (oldB, newB) = (await table.JoinAsync(Registration("b"), None), await table.JoinAsync(Registration("b"), None));
+        var (youngC, newC) = (await table.JoinAsync(Registration("c"), None), await table.JoinAsync(Registration("c"), None));
+        var (oldD, newestD) = (await table.JoinAsync(Registration("d"), None), await table.JoinAsync(Registration("d"), None));
+        await TableSql.ExecuteAsync(database, $"""
+            UPDATE membership SET i_am_alive_time = now() - interval '30 days' WHERE name = 'silent';
+            {TableSql.DeadFor(oldB, TimeSpan.FromDays(7) + TimeSpan.FromHours(1))}
+            {TableSql.DeadFor(youngC, TimeSpan.FromDays(7) - TimeSpan.FromHours(1))}
+            {TableSql.DeadFor(oldD, TimeSpan.FromDays(8))}
+            {TableSql.DeadFor(newestD, TimeSpan.FromDays(8))}
+            """);
+        // As if the database's clock had once been far ahead: the next incarnation of d must still get a larger generation.
+        await TableSql.ExecuteAsync(database, $"UPDATE membership SET generation = 2000000000 WHERE name = 'd' AND generation = {newestD.Generation}");
+        var before = await table.ReadAsync(None);
+
+        var defunct = MembershipRules.Defunct(before, Expiration);
+        var removed = await table.RemoveDefunctAsync(defunct.Select(row => row.Silo).ToArray(), None);
+
+        Assert.Equal([oldB, oldD], defunct.Select(row => row.Silo));
+        Assert.Equal(2, removed);
+        var after = await table.ReadAsync(None);
+        Assert.Equal(
+            new[] { newB, youngC, newC, new SiloIncarnation("d", 2000000000), live, silentForLong }.Select(silo => silo.ToString()).Order(StringComparer.Ordinal),
+            after.Rows.Select(row => row.Silo.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(2000000001, (await table.JoinAsync(Registration("d"), None)).Generation);
+    }
+
+    [Fact]
+    public async Task RemoveDefunctAsync_RowsAnotherSiloIsRemoving_SkippedWithoutWaiting_AndEachCountedOnce()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var table = await OpenAsync(database);
+        await InsertDefunctAsync(database, names: 20);
+        var defunct = MembershipRules.Defunct(await table.ReadAsync(None), Expiration).Select(row => row.Silo).ToArray();
+        await using var otherSilo = NpgsqlDataSource.Create(database);
+        await using var other = await otherSilo.OpenConnectionAsync();
+        await using var otherRemoving = await other.BeginTransactionAsync();
+        await using (var removeHalf = new NpgsqlCommand("DELETE FROM membership WHERE generation = 1 AND name < 's010'", other, otherRemoving))
+        {
+            Assert.Equal(10, await removeHalf.ExecuteNonQueryAsync());
+        }
+
+        // Bounded: were the locked rows waited for, this would hang until the other transaction ends.
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var removedMeanwhile = await table.RemoveDefunctAsync(defunct, bounded.Token);
+        await otherRemoving.CommitAsync();
+        var removedAfter = await table.RemoveDefunctAsync(defunct, None);
+
+        Assert.Equal(20, defunct.Length);
+        Assert.Equal((10, 0), (removedMeanwhile, removedAfter));
+        Assert.All((await table.ReadAsync(None)).Rows, row => Assert.Equal(2, row.Silo.Generation));
+    }
+
+    [Fact]
+    public async Task RemoveDefunctAsync_SeveralSilosAtOnce_NoneFailsAndEachRowCountedOnce()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var tables = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenAsync(database)));
+        try
+        {
+            await InsertDefunctAsync(database, names: 200);
+            var defunct = MembershipRules.Defunct(await tables[0].ReadAsync(None), Expiration).Select(row => row.Silo).ToArray();
+
+            var removed = await Task.WhenAll(tables.Select(table => table.RemoveDefunctAsync(defunct, None)));
+
+            Assert.Equal(200, defunct.Length);
+            Assert.Equal(200, removed.Sum());
+            var after = await tables[0].ReadAsync(None);
+            Assert.Equal(200, after.Rows.Count);
+            Assert.All(after.Rows, row => Assert.Equal((2, SiloStatus.Active), (row.Silo.Generation, row.Status)));
+        }
+        finally
+        {
+            foreach (var table in tables) await table.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ReadAsync_TwoClustersInOneDatabase_SeeOnlyTheirOwnRows()
     {
         var database = await postgres.CreateDatabaseAsync();
@@ -250,7 +338,7 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
     {
         var database = await postgres.CreateDatabaseAsync();
         await (await OpenAsync(database)).DisposeAsync();
-        await ExecuteAsync(database, "INSERT INTO membership_schema (version) VALUES (99)");
+        await TableSql.ExecuteAsync(database, "INSERT INTO membership_schema (version) VALUES (99)");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(database));
 
@@ -283,10 +371,12 @@ public sealed class PostgresMembershipTableTests(PostgresServerFixture postgres)
         return versions.ToArray();
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>Names s000, s001, ... each with generation 1 dead for 8 days and generation 2 Active.</summary>
+    private static Task InsertDefunctAsync(string connectionString, int names) => TableSql.ExecuteAsync(connectionString, $"""
+        INSERT INTO membership (cluster, name, generation, peer_host, peer_port, status, start_time, i_am_alive_time,
+                                status_changed_time, status_changed_by)
+        SELECT '{Cluster}', 's' || lpad(n::text, 3, '0'), g, '10.0.0.1', 7000, CASE g WHEN 1 THEN 'Dead' ELSE 'Active' END,
+               now() - interval '9 days', now() - interval '8 days', now() - interval '8 days', 'test'
+        FROM generate_series(0, {names - 1}) AS n, generate_series(1, 2) AS g
+        """);
 }

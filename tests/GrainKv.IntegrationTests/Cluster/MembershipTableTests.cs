@@ -13,7 +13,8 @@ namespace GrainKv.IntegrationTests.Cluster;
 /// Three silo processes (SQLite storage) sharing a membership table in a real PostgreSQL: a SIGKILLed silo
 /// is declared dead by the others once its heartbeats stop for the death timeout, and rejoins as a new
 /// incarnation when restarted; a silo whose row is marked dead stops itself; a silo restarted at another
-/// peer address is found there through the table; silos storing on one PostgreSQL server say so.
+/// peer address is found there through the table; silos storing on one PostgreSQL server say so; a silo removes
+/// the rows of silos dead for longer than its defunct expiration and reports the table on /metrics.
 /// </summary>
 public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture postgres) : IClassFixture<MembershipTableTests.PostgresFixture>
 {
@@ -107,6 +108,46 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
         await WaitForValueAsync(moved, "membership/after-move", "2");
     }
 
+    [Fact]
+    public async Task Silo_RemovesRowsDeadLongerThanItsDefunctExpiration_AndReportsTheTableOnMetrics()
+    {
+        var connection = await postgres.Server.CreateDatabaseAsync($"membership_{Guid.NewGuid():N}");
+        await using var table = await PostgresMembershipTable.OpenAsync(connection, GrainKvCluster.Token, CancellationToken.None);
+        SiloRegistration Registration(string name) => new(name, "127.0.0.1", 1, null, null);
+        var old = new[] { await table.JoinAsync(Registration("old"), CancellationToken.None), await table.JoinAsync(Registration("old"), CancellationToken.None) };
+        var recent = new[] { await table.JoinAsync(Registration("recent"), CancellationToken.None), await table.JoinAsync(Registration("recent"), CancellationToken.None) };
+        var silent = await table.JoinAsync(Registration("silent"), CancellationToken.None);
+        await using (var dataSource = NpgsqlDataSource.Create(connection))
+        await using (var age = dataSource.CreateCommand("""
+            UPDATE membership SET status = 'Dead', status_changed_time = now() - interval '2 days' WHERE name = 'old';
+            UPDATE membership SET status = 'Dead', status_changed_time = now() - interval '1 hour' WHERE name = 'recent';
+            """))
+        {
+            Assert.Equal(4, await age.ExecuteNonQueryAsync());
+        }
+        var metricsPort = FreePort.Next();
+
+        // A day, from the environment as a container would set it: rows dead for two days go, those dead for an hour stay.
+        using var silo = await GrainKvServer.StartAsync(new Dictionary<string, string> { ["GRAINKV_MEMBERSHIP_DEFUNCT_EXPIRATION"] = "86400000" },
+            "--initial-cluster-token", GrainKvCluster.Token, "--membership-connection", connection,
+            "--membership-heartbeat-interval", HeartbeatMs.ToString(CultureInfo.InvariantCulture),
+            "--membership-death-timeout", ((int)DeathTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            "--listen-metrics-urls", $"http://127.0.0.1:{metricsPort}");
+        var after = await WaitForTableAsync(table, s => s.Find(old[0]) is null && s.Find(silent)?.Status == SiloStatus.Dead,
+            $"{old[0]} removed and {silent} declared dead");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        var metrics = await WaitForMetricsAsync(http, text => MetricValue(text, "grainkv_membership_silos{status=\"Dead\"}") == 4,
+            "the silo's last read showing the four dead rows");
+
+        Assert.Equal([old[1], recent[0], recent[1], silent], after.Rows.Where(row => row.Status == SiloStatus.Dead).Select(row => row.Silo));
+        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_silos{status=\"Active\"}"));
+        Assert.Equal(0, MetricValue(metrics, "grainkv_membership_silos{status=\"Joining\"}"));
+        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_defunct_rows_removed_total"));
+        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_deaths_declared_total{reason=\"MissedHeartbeats\"}"));
+        Assert.True(MetricValue(metrics, "grainkv_membership_heartbeats_total") > 0, metrics);
+        Assert.Equal((await table.ReadAsync(CancellationToken.None)).Version, MetricValue(metrics, "grainkv_membership_table_version"));
+    }
+
     private async Task<MembershipCluster> StartAsync(Func<GrainKvCluster.Member, IEnumerable<string>>? moreArguments = null)
     {
         var connection = await postgres.Server.CreateDatabaseAsync($"membership_{Guid.NewGuid():N}");
@@ -172,6 +213,24 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
             await Task.Delay(100);
         }
     }
+
+    private static async Task<string> WaitForMetricsAsync(HttpClient http, Func<string, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var metrics = await http.GetStringAsync("/metrics");
+            if (condition(metrics)) return metrics;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not {what} within {Patience}; /metrics:\n{metrics}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The value of one series (name and labels as /metrics writes them), or null if it is not there.</summary>
+    private static double? MetricValue(string metrics, string series) =>
+        metrics.Split('\n').FirstOrDefault(line => line.StartsWith(series + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture)
+            : null;
 
     /// <summary>Puts through <paramref name="member"/>, retrying while the cluster elects a leader after a kill.</summary>
     private static async Task PutAsync(GrainKvCluster.Member member, string key, string value)
