@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GrainKv.Hosting;
 using static GrainKv.Hosting.EnvironmentFlags;
 
 namespace GrainKv.Gateway;
@@ -29,12 +30,14 @@ public static class GatewayCommandLine
         var election = Flag("--election-timeout", "The silos' election timeout in milliseconds; requests time out after 5 s plus two of them, as on a silo.", defaults.ElectionTimeoutMs);
         var maxRequestBytes = Flag("--max-request-bytes", "Maximum client request size in bytes the gateway will accept.", defaults.MaxRequestBytes);
         var maxTxnOps = Flag("--max-txn-ops", "Maximum number of operations permitted in a transaction.", defaults.MaxTxnOps);
+        var logLevel = Flag("--log-level", "The least severe entries logged: debug, info, warn, error, panic or fatal (the last two: critical only).", defaults.LogLevel);
+        logLevel.AcceptOnlyFromAmong(HostLogging.EtcdLevels);
         var grainCalls = Flag("--enable-grain-calls", "Pass grain calls of GrainKv's .NET client on to the silos; any client that reaches the gateway can then call any grain.", false);
 
         var root = new RootCommand("GrainKv stand-alone gateway: the etcd v3 API in front of a cluster of GrainKv silos.")
         {
             listenClient, listenMetrics, initialCluster, initialClusterToken, endpoints, membership, membershipHeartbeat, membershipDeath, election,
-            maxRequestBytes, maxTxnOps, grainCalls,
+            maxRequestBytes, maxTxnOps, grainCalls, logLevel,
         };
         root.SetAction((parsed, ct) =>
         {
@@ -53,6 +56,7 @@ public static class GatewayCommandLine
                 MaxRequestBytes = parsed.GetValue(maxRequestBytes),
                 MaxTxnOps = parsed.GetValue(maxTxnOps),
                 EnableGrainCalls = parsed.GetValue(grainCalls),
+                LogLevel = parsed.GetRequiredValue(logLevel),
             };
             if (options.InitialCluster.Length == 0 && options.MembershipConnection.Length == 0)
             {

@@ -26,7 +26,8 @@ public static partial class GatewayHost
 {
     public static async Task<int> RunAsync(StandaloneGatewayOptions options, CancellationToken ct)
     {
-        using var loggers = LoggerFactory.Create(HostLogging.Configure);
+        var logLevel = HostLogging.MinimumOf(options.LogLevel);
+        using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, logLevel));
         await using var table = options.MembershipConnection.Length > 0
             // Rows are keyed by --initial-cluster-token, as the silos register them.
             ? await MembershipDirectory.OpenAsync(options.MembershipConnection, options.InitialClusterToken, new MembershipOptions
@@ -51,7 +52,7 @@ public static partial class GatewayHost
 
         ISiloDirectory silos = (ISiloDirectory?)table ?? StaticDirectoryOf(cluster.Members, options.Endpoints);
         var builder = WebApplication.CreateSlimBuilder();
-        HostLogging.Configure(builder.Logging);
+        HostLogging.Configure(builder.Logging, logLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureForGrpc(options.ListenClientUrls);

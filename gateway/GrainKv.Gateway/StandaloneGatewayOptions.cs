@@ -23,4 +23,7 @@ public sealed record StandaloneGatewayOptions
     public int MaxRequestBytes { get; init; } = 1_572_864;
     public int MaxTxnOps { get; init; } = 128;
     public bool EnableGrainCalls { get; init; }
+
+    /// <summary>etcd's --log-level: the least severe entries logged.</summary>
+    public string LogLevel { get; init; } = "info";
 }

@@ -5,7 +5,12 @@ namespace GrainKv.Hosting;
 /// <summary>How GrainKv's executables log: one line per entry on the console, UTC timestamps, ASP.NET Core's chatter off.</summary>
 public static class HostLogging
 {
-    public static void Configure(ILoggingBuilder logging)
+    /// <summary>etcd's --log-level values, least severe first.</summary>
+    public static readonly string[] EtcdLevels = ["debug", "info", "warn", "error", "panic", "fatal"];
+
+    public static void Configure(ILoggingBuilder logging) => Configure(logging, LogLevel.Information);
+
+    public static void Configure(ILoggingBuilder logging, LogLevel minimum)
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(console =>
@@ -14,6 +19,18 @@ public static class HostLogging
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             console.UseUtcTimestamp = true;
         });
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.SetMinimumLevel(minimum);
+        logging.AddFilter("Microsoft.AspNetCore", minimum > LogLevel.Warning ? minimum : LogLevel.Warning);
     }
+
+    /// <summary>The least severe entries logged at an etcd --log-level: panic and fatal both keep only critical ones.</summary>
+    public static LogLevel MinimumOf(string etcdLevel) => etcdLevel switch
+    {
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "warn" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "panic" or "fatal" => LogLevel.Critical,
+        _ => throw new ArgumentException($"--log-level must be one of {string.Join(", ", EtcdLevels)}, not '{etcdLevel}'"),
+    };
 }

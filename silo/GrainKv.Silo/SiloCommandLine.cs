@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GrainKv.Hosting;
 using static GrainKv.Hosting.EnvironmentFlags;
 
 namespace GrainKv.Silo;
@@ -37,14 +38,15 @@ public static class SiloCommandLine
         var membershipHeartbeat = Flag("--membership-heartbeat-interval", "Time (in milliseconds) between heartbeats into the membership table.", defaults.MembershipHeartbeatIntervalMs);
         var membershipDeath = Flag("--membership-death-timeout", "Time (in milliseconds) without a heartbeat after which a silo is declared dead.", defaults.MembershipDeathTimeoutMs);
         var membershipDefunct = Flag("--membership-defunct-expiration", "Time (in milliseconds) after which the rows of dead silos are deleted from the membership table.", defaults.MembershipDefunctExpirationMs);
+        var logLevel = Flag("--log-level", "The least severe entries logged: debug, info, warn, error, panic or fatal (the last two: critical only).", defaults.LogLevel);
         // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
         var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
         var logger = Flag("--logger", "Accepted for etcd compatibility; ignored.", "");
         var logOutputs = Flag("--log-outputs", "Accepted for etcd compatibility; ignored.", "");
-        var logLevel = Flag("--log-level", "Accepted for etcd compatibility; ignored.", "");
         compactionMode.AcceptOnlyFromAmong("periodic", "revision");
         initialClusterState.AcceptOnlyFromAmong("new", "existing");
         storage.AcceptOnlyFromAmong(SiloStorage.Sqlite, SiloStorage.Postgres);
+        logLevel.AcceptOnlyFromAmong(HostLogging.EtcdLevels);
 
         var root = new RootCommand("GrainKv silo: a sharded coordination service that speaks the etcd v3 API.")
         {
@@ -75,6 +77,7 @@ public static class SiloCommandLine
             AutoCompactionMode = parsed.GetRequiredValue(compactionMode),
             AutoCompactionRetention = parsed.GetRequiredValue(compactionRetention),
             WatchProgressNotifyInterval = parsed.GetRequiredValue(progressNotify),
+            LogLevel = parsed.GetRequiredValue(logLevel),
             Storage = parsed.GetRequiredValue(storage),
             PostgresConnection = parsed.GetRequiredValue(postgresConnection),
             MembershipConnection = parsed.GetRequiredValue(membership),

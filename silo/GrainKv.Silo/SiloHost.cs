@@ -38,7 +38,8 @@ public static partial class SiloHost
         };
 
         var builder = WebApplication.CreateSlimBuilder();
-        HostLogging.Configure(builder.Logging);
+        var logLevel = HostLogging.MinimumOf(options.LogLevel);
+        HostLogging.Configure(builder.Logging, logLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureForGrpc(options.ListenClientUrls.Concat(options.ListenPeerUrls));
@@ -63,7 +64,7 @@ public static partial class SiloHost
             SnapshotCount = options.SnapshotCount,
             WatchProgressNotifyInterval = GoDuration.Parse(options.WatchProgressNotifyInterval),
         });
-        using var storeLoggers = LoggerFactory.Create(HostLogging.Configure);
+        using var storeLoggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, logLevel));
         var store = await SiloStorage.OpenAsync(options, storeLoggers, ct);
         services.AddSingleton<IRaftLogStore>(store);
         services.AddSingleton<ReplicaDriver>();

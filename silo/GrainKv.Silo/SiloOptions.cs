@@ -25,6 +25,9 @@ public sealed record SiloOptions
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
     public string WatchProgressNotifyInterval { get; init; } = "10m";
+
+    /// <summary>etcd's --log-level: the least severe entries logged.</summary>
+    public string LogLevel { get; init; } = "info";
     public string Storage { get; init; } = SiloStorage.Sqlite;
     public string PostgresConnection { get; init; } = "";
     public string MembershipConnection { get; init; } = "";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Etcdserverpb;
 using Google.Protobuf;
+using GrainKv.Hosting;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Runtime.Grpc;
 
@@ -68,6 +69,27 @@ public sealed class SiloSurfaceTests
         Assert.Equal("etcdserver: request is too large", error.Message);
         var large = await client.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("env/large") });
         Assert.Empty(large.Kvs);
+    }
+
+    [Fact]
+    public async Task LogLevelWarn_InformationNotLogged_SiloStillServes()
+    {
+        using var server = await GrainKvServer.StartAsync("--log-level", "warn");
+        using var client = new EtcdClient(server.ClientUrl);
+
+        await client.PutAsync("log-level/warn", "v");
+
+        Assert.Single((await client.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("log-level/warn") })).Kvs);
+        Assert.DoesNotContain(" info: ", server.Process.Output);
+    }
+
+    [Fact]
+    public async Task LogLevelUnknown_SiloRefusesToStart_NamingTheLevels()
+    {
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => GrainKvServer.StartAsync("--log-level", "verbose"));
+
+        Assert.Contains("Argument 'verbose' not recognized", refused.Message);
+        Assert.All(HostLogging.EtcdLevels, level => Assert.Contains($"'{level}'", refused.Message));
     }
 
     [Fact]
