@@ -25,7 +25,9 @@ public static class EtcdGateway
         services.TryAddSingleton<IWatchSource, LocalWatchSource>();
         services.AddSingleton<ShardLeaders>();
         services.AddSingleton<ShardClient>();
+        services.AddSingleton<ClusterAlarms>();
         services.AddSingleton<KvService>();
+        services.AddSingleton<MemberReplicas>();
         services.AddSingleton<MaintenanceService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<HealthService>();
@@ -66,6 +68,10 @@ public static class EtcdGateway
         registry.AddUnary<StatusRequest, StatusResponse>("/etcdserverpb.Maintenance/Status", StatusRequest.Parser, maintenance.Status);
         registry.AddUnary<HashKVRequest, HashKVResponse>("/etcdserverpb.Maintenance/HashKV", HashKVRequest.Parser, maintenance.HashKV);
         registry.AddUnary<MoveLeaderRequest, MoveLeaderResponse>("/etcdserverpb.Maintenance/MoveLeader", MoveLeaderRequest.Parser, maintenance.MoveLeader);
+        registry.AddUnary<HashRequest, HashResponse>("/etcdserverpb.Maintenance/Hash", HashRequest.Parser, maintenance.Hash);
+        registry.AddUnary<DefragmentRequest, DefragmentResponse>("/etcdserverpb.Maintenance/Defragment", DefragmentRequest.Parser, maintenance.Defragment);
+        registry.AddServerStreaming<SnapshotRequest, SnapshotResponse>("/etcdserverpb.Maintenance/Snapshot", SnapshotRequest.Parser, maintenance.Snapshot);
+        registry.AddUnary<AlarmRequest, AlarmResponse>("/etcdserverpb.Maintenance/Alarm", AlarmRequest.Parser, maintenance.Alarm);
 
         var cluster = services.GetRequiredService<ClusterService>();
         registry.AddUnary<MemberListRequest, MemberListResponse>("/etcdserverpb.Cluster/MemberList", MemberListRequest.Parser, cluster.MemberList);

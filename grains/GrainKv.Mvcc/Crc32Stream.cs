@@ -1,7 +1,7 @@
 namespace GrainKv.Mvcc;
 
 /// <summary>A write-only stream that keeps the CRC-32 (IEEE 802.3) of everything written to it.</summary>
-internal sealed class Crc32Stream : Stream
+public sealed class Crc32Stream : Stream
 {
     private static readonly uint[] Table = BuildTable();
     private uint _state = 0xFFFF_FFFF;

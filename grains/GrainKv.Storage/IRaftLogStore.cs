@@ -21,4 +21,10 @@ public interface IRaftLogStore : IAsyncDisposable
     /// group's current one.
     /// </summary>
     Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct);
+
+    /// <summary>
+    /// etcd's defragment: gives the space of compacted log prefixes and replaced snapshots back, where the store
+    /// can do so cheaply and without losing durability; a store that cannot answers at once.
+    /// </summary>
+    Task DefragmentAsync(CancellationToken ct);
 }

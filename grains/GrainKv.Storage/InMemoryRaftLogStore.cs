@@ -55,6 +55,9 @@ public sealed class InMemoryRaftLogStore : IRaftLogStore
         return true;
     });
 
+    /// <summary>Nothing on disk to give back.</summary>
+    public Task DefragmentAsync(CancellationToken ct) => Task.CompletedTask;
+
     public ValueTask DisposeAsync()
     {
         lock (_disk) _disposed = true;

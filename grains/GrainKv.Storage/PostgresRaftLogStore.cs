@@ -80,6 +80,13 @@ public sealed partial class PostgresRaftLogStore : IRaftLogStore
         }, ct);
     }
 
+    /// <summary>
+    /// Nothing to do: autovacuum already makes the rows of compacted log prefixes reusable without blocking
+    /// anyone, and VACUUM FULL, the one thing that returns space to the file system, holds an ACCESS EXCLUSIVE
+    /// lock on the table for the whole rewrite, which would stall every Raft write of every group stored there.
+    /// </summary>
+    public Task DefragmentAsync(CancellationToken ct) => Task.CompletedTask;
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>

@@ -367,6 +367,24 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
             [new GroupWrite(GroupA, old) { HardState = new HardState { Term = 1, Vote = 1 } }], default));
     }
 
+    [Fact]
+    public async Task DefragmentAsync_AfterCompaction_KeepsTheStateAndTakesWritesAfter()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        var hardState = new HardState { Term = 2, Vote = 1, Commit = 6 };
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [.. Range(1, 6, term: 2)], HardState = hardState }], default);
+        var snapshot = Snapshot(index: 4, term: 2, "at 4");
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Snapshot = snapshot, CompactThrough = 4 }], default);
+
+        await Store.DefragmentAsync(default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [Entry(7, 2)] }], default);
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Equal(snapshot, state.Snapshot);
+        Assert.Equal(hardState, state.HardState);
+        Assert.Equal([5UL, 6, 7], Indexes(state));
+    }
+
     private static Entry Entry(ulong index, ulong term, EntryType type = EntryType.EntryNormal) => new()
     {
         Index = index,

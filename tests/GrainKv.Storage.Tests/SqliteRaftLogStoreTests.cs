@@ -33,6 +33,26 @@ public sealed class SqliteRaftLogStoreTests : RaftLogStoreContractTests
     }
 
     [Fact]
+    public async Task DefragmentAsync_AfterCompactingALongLog_ShrinksTheFileAndEmptiesTheWal()
+    {
+        var generation = await Store.ClaimGenerationAsync(1, default);
+        var entries = Enumerable.Range(1, 2_000).Select(index => new GrainKv.Raft.Entry
+        {
+            Index = (ulong)index, Term = 1, Data = Google.Protobuf.ByteString.CopyFrom(new byte[1024]),
+        }).ToList();
+        await Store.SaveAsync([new GroupWrite(1, generation) { Entries = entries }], default);
+        var snapshot = new GrainKv.Raft.Snapshot { Metadata = new GrainKv.Raft.SnapshotMetadata { Index = 2_000, Term = 1 } };
+        await Store.SaveAsync([new GroupWrite(1, generation) { Snapshot = snapshot, CompactThrough = 2_000 }], default);
+        await ((SqliteRaftLogStore)Store).ReadPragmaAsync("wal_checkpoint(TRUNCATE)", default);
+        var before = new FileInfo(DatabasePath).Length;
+
+        await Store.DefragmentAsync(default);
+
+        Assert.True(new FileInfo(DatabasePath).Length < before / 10, $"{new FileInfo(DatabasePath).Length} bytes after, {before} before");
+        Assert.Equal(0, new FileInfo(DatabasePath + "-wal").Length);
+    }
+
+    [Fact]
     public async Task OpenAsync_NewFile_SynchronousIsFull()
     {
         var synchronous = await ((SqliteRaftLogStore)Store).ReadPragmaAsync("synchronous", default);

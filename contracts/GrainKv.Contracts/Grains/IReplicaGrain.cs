@@ -17,4 +17,13 @@ public interface IReplicaGrain : IGrainWithStringKey
 
     /// <summary>Asks this replica, which must lead its group, to hand leadership to <paramref name="targetId"/>.</summary>
     Task<ShardReply> TransferLeadership(ulong targetId);
+
+    /// <summary>This replica's applied state as its Raft snapshots write it, at one applied index.</summary>
+    Task<ReplicaImage> TakeImage();
+
+    /// <summary>The CRC-32 of the state <see cref="TakeImage"/> would carry, without copying it.</summary>
+    Task<ReplicaHash> Hash();
+
+    /// <summary>Frees the space the silo's log store no longer uses (what that means is the store's to say).</summary>
+    Task Defragment();
 }

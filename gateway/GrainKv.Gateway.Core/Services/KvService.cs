@@ -17,13 +17,13 @@ public sealed class KvService
 {
     private readonly ShardClient _shards;
     private readonly GatewayOptions _options;
-    private readonly IDatabaseSize _databaseSize;
+    private readonly ClusterAlarms _alarms;
 
-    public KvService(ShardClient shards, GatewayOptions options, IDatabaseSize databaseSize)
+    public KvService(ShardClient shards, GatewayOptions options, ClusterAlarms alarms)
     {
         _shards = shards;
         _options = options;
-        _databaseSize = databaseSize;
+        _alarms = alarms;
     }
 
     public Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
@@ -78,27 +78,12 @@ public sealed class KvService
         return response!;
     }
 
-    private Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, CancellationToken ct)
+    private async Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, CancellationToken ct)
     {
         if (command.CalculateSize() > _options.MaxRequestBytes) EtcdErrors.Throw(ShardError.RequestTooLarge);
-        if (AddsData(command) && _databaseSize.Bytes > _options.QuotaBackendBytes) EtcdErrors.Throw(ShardError.NoSpace);
-        return _shards.ProposeAsync(shard, command, ct);
+        await _alarms.CheckQuotaAsync(command, ct);
+        return await _shards.ProposeAsync(shard, command, ct);
     }
-
-    /// <summary>Over the backend quota etcd refuses puts (alone or in a txn) but still takes deletes and compaction.</summary>
-    private static bool AddsData(ShardCommand command) => command.RequestCase switch
-    {
-        ShardCommand.RequestOneofCase.Put => true,
-        ShardCommand.RequestOneofCase.Txn => HasPut(command.Txn),
-        _ => false,
-    };
-
-    private static bool HasPut(TxnRequest txn) => txn.Success.Concat(txn.Failure).Any(op => op.RequestCase switch
-    {
-        RequestOp.RequestOneofCase.RequestPut => true,
-        RequestOp.RequestOneofCase.RequestTxn => HasPut(op.RequestTxn),
-        _ => false,
-    });
 
     private ulong ShardOf(TxnRequest request)
     {

@@ -13,10 +13,12 @@ namespace GrainKv.Gateway.Services;
 public sealed class LeaseService
 {
     private readonly ShardClient _shards;
+    private readonly ClusterAlarms _alarms;
 
-    public LeaseService(ShardClient shards)
+    public LeaseService(ShardClient shards, ClusterAlarms alarms)
     {
         _shards = shards;
+        _alarms = alarms;
     }
 
     private ulong LeaseShard => _shards.Map.Ranges[0].ShardId;
@@ -29,7 +31,9 @@ public sealed class LeaseService
         var grant = request.Clone();
         // etcd picks a random positive id when the client leaves it 0; the proposer does, so every replica agrees.
         if (grant.ID == 0) grant.ID = Random.Shared.NextInt64(1, long.MaxValue);
-        var reply = await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseGrant = grant }, ct);
+        var command = new ShardCommand { LeaseGrant = grant };
+        await _alarms.CheckQuotaAsync(command, ct);
+        var reply = await _shards.ProposeAsync(LeaseShard, command, ct);
         return reply.LeaseGrant;
     }
 

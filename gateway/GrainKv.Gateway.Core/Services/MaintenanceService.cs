@@ -3,6 +3,7 @@ using GrainKv.Gateway.Routing;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Gateway.Errors;
+using GrainKv.Gateway.Snapshots;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Shard;
 
@@ -22,10 +23,15 @@ public sealed class MaintenanceService
     private readonly ShardClient _shards;
     private readonly ClusterIdentity _identity;
     private readonly IDatabaseSize _databaseSize;
+    private readonly ClusterAlarms _alarms;
     private readonly TimeSpan _leaderTransferTimeout;
+    private readonly MemberReplicas _memberReplicas;
 
-    public MaintenanceService(ShardClient shards, ClusterIdentity identity, IDatabaseSize databaseSize, GatewayOptions options)
+    public MaintenanceService(ShardClient shards, ClusterIdentity identity, IDatabaseSize databaseSize, GatewayOptions options, ClusterAlarms alarms,
+        MemberReplicas memberReplicas)
     {
+        _memberReplicas = memberReplicas;
+        _alarms = alarms;
         _shards = shards;
         _leaderTransferTimeout = options.RequestTimeout;
         _identity = identity;
@@ -57,14 +63,67 @@ public sealed class MaintenanceService
             RaftAppliedIndex = status.AppliedIndex,
         };
         if (status.LeaderId == 0) response.Errors.Add("etcdserver: no leader");
+        response.Errors.AddRange(status.Alarms.Select(ClusterAlarms.Describe));
         return response;
     }
+
+    /// <summary>etcdctl alarm list / disarm: the cluster's alarms, read and changed through Raft.</summary>
+    public Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context) => _alarms.ProposeAsync(request, context.CancellationToken);
 
     /// <summary>This member's hash of its key history up to a revision, for comparing replicas (etcdctl endpoint hashkv).</summary>
     public async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var read = new ShardRead { Serializable = true, HashKv = request };
         return (await _shards.ReadAsync(_shards.Map.Ranges[0].ShardId, read, context.CancellationToken)).HashKv;
+    }
+
+    /// <summary>
+    /// etcdctl snapshot save: the answering member's shard states, each taken at one applied index in the bytes its
+    /// Raft snapshots hold, behind a <see cref="MemberSnapshotHeader"/>, in etcd's stream format.
+    /// </summary>
+    public async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responses, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var (status, replicas) = await _memberReplicas.FindAsync(ct);
+        var shards = new List<ShardStateHeader>(replicas.Count);
+        var states = new List<ReadOnlyMemory<byte>>(replicas.Count);
+        foreach (var (shardId, replica) in replicas)
+        {
+            var image = await replica.TakeImage().WaitAsync(ct);
+            shards.Add(new ShardStateHeader(shardId, image.AppliedIndex, image.Revision, (ulong)image.State.Length));
+            states.Add(image.State.Memory);
+        }
+        var header = new MemberSnapshotHeader(status.ReplicaId, shards.Max(shard => shard.Revision), shards);
+        foreach (var message in SnapshotStream.Messages([header.Encode(), .. states])) await responses.WriteAsync(message, ct);
+    }
+
+    /// <summary>The answering member's <see cref="MemberHash"/>, comparable between members that applied the same logs.</summary>
+    public async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var (status, replicas) = await _memberReplicas.FindAsync(ct);
+        var shardHashes = new List<(ulong ShardId, uint StateHash)>(replicas.Count);
+        var revision = 0L;
+        foreach (var (shardId, replica) in replicas)
+        {
+            var hash = await replica.Hash().WaitAsync(ct);
+            shardHashes.Add((shardId, hash.Hash));
+            revision = Math.Max(revision, hash.Revision);
+        }
+        return new HashResponse
+        {
+            Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = status.ReplicaId, Revision = revision, RaftTerm = status.Term },
+            Hash = MemberHash.Of(shardHashes),
+        };
+    }
+
+    /// <summary>etcdctl defrag: the answering member's log store gives back the space it can (no header, as etcd 3.4).</summary>
+    public async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
+    {
+        var (_, replicas) = await _memberReplicas.FindAsync(context.CancellationToken);
+        // All of a member's replicas persist through its silo's one log store.
+        await replicas[0].Replica.Defragment().WaitAsync(context.CancellationToken);
+        return new DefragmentResponse();
     }
 
     /// <summary>

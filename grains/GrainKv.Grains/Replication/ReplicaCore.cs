@@ -2,6 +2,7 @@ using GrainKv.Grains.Cluster;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Grains.Shard;
+using GrainKv.Mvcc;
 using GrainKv.Raft;
 using GrainKv.Shard;
 using GrainKv.Storage;
@@ -103,7 +104,28 @@ public sealed class ReplicaCore
                 AppliedIndex = _appliedIndex,
                 Revision = _stateMachine.Revision,
                 CompactRevision = _stateMachine.CompactRevision,
+                Alarms = { _stateMachine.Alarms },
             };
+        }
+    }
+
+    /// <summary>The applied state in the bytes a Raft snapshot of it holds, taken in one instant under the gate.</summary>
+    public ReplicaImage TakeImage()
+    {
+        lock (_gate)
+        {
+            return new ReplicaImage { ReplicaId = Key.ReplicaId, AppliedIndex = _appliedIndex, Revision = _stateMachine.Revision, State = WriteState() };
+        }
+    }
+
+    /// <summary>The CRC-32 of what <see cref="TakeImage"/> would carry, streamed rather than copied.</summary>
+    public ReplicaHash Hash()
+    {
+        lock (_gate)
+        {
+            using var crc = new Crc32Stream();
+            _stateMachine.WriteSnapshot(crc);
+            return new ReplicaHash { ReplicaId = Key.ReplicaId, AppliedIndex = _appliedIndex, Revision = _stateMachine.Revision, Hash = crc.Value };
         }
     }
 
@@ -314,9 +336,6 @@ public sealed class ReplicaCore
             // while a write was in flight) and replaces the state once that lands: a snapshot of
             // the older state is of no use, and the log no longer knows its term.
             if (_appliedIndex < _node.SnapshotIndex) return null;
-            using var data = new MemoryStream();
-            _stateMachine.WriteSnapshot(data);
-            data.Position = 0;
             var snapshot = new Snapshot
             {
                 Metadata = new SnapshotMetadata
@@ -325,11 +344,20 @@ public sealed class ReplicaCore
                     Term = _node.TermAt(_appliedIndex),
                     ConfState = _node.Status.ConfState.Clone(),
                 },
-                Data = ByteString.FromStream(data),
+                Data = WriteState(),
             };
             _snapshotIndex = _appliedIndex;
             return snapshot;
         }
+    }
+
+    /// <summary>The applied state in the bytes a Raft snapshot holds. The caller holds the gate.</summary>
+    private ByteString WriteState()
+    {
+        using var state = new MemoryStream();
+        _stateMachine.WriteSnapshot(state);
+        state.Position = 0;
+        return ByteString.FromStream(state);
     }
 
     public void SnapshotPersisted(Snapshot snapshot)

@@ -96,4 +96,10 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         _driver.WakeUp();
         return Task.FromResult(reply);
     }
+
+    public Task<ReplicaImage> TakeImage() => Task.FromResult(Core.TakeImage());
+
+    public Task<ReplicaHash> Hash() => Task.FromResult(Core.Hash());
+
+    public Task Defragment() => _store.DefragmentAsync(CancellationToken.None);
 }

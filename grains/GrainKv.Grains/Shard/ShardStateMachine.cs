@@ -7,14 +7,15 @@ using GrainKv.Watch;
 namespace GrainKv.Grains.Shard;
 
 /// <summary>
-/// A shard's replicated state: the MVCC store and the leases whose keys it holds. What a committed
-/// <see cref="ShardCommand"/> does, what a read sees, and (on the leader) how lease TTLs run.
+/// A shard's replicated state: the MVCC store, the leases whose keys it holds and the cluster's alarms.
+/// What a committed <see cref="ShardCommand"/> does, what a read sees, and (on the leader) how lease TTLs run.
 /// Pure: the replica shell feeds it committed entries in log order and passes time in.
 /// </summary>
 public sealed class ShardStateMachine
 {
     private Lessor _lessor;
     private MvccStore _store;
+    private AlarmTable _alarms = new();
 
     public ShardStateMachine(long minLeaseTtlSeconds)
     {
@@ -28,8 +29,17 @@ public sealed class ShardStateMachine
 
     public long Revision => _store.Revision;
     public long CompactRevision => _store.CompactRevision;
+    public IReadOnlyList<AlarmMember> Alarms => _alarms.Active;
 
-    public ShardReply Apply(ShardCommand command, long nowMs) => command.RequestCase switch
+    /// <summary>
+    /// While a NOSPACE alarm is active, writes that need space are refused here, at apply, as etcd's capped
+    /// applier does: the alarm is replicated state, so every replica refuses the same entries, and an alarm
+    /// raised or disarmed while a write was in flight decides by log order, which a check before proposing cannot.
+    /// </summary>
+    public ShardReply Apply(ShardCommand command, long nowMs) =>
+        _alarms.IsActive(AlarmType.Nospace) && SpaceUse.Grows(command) ? new ShardReply { Error = ShardError.NoSpace } : ApplyUncapped(command, nowMs);
+
+    private ShardReply ApplyUncapped(ShardCommand command, long nowMs) => command.RequestCase switch
     {
         ShardCommand.RequestOneofCase.Put => Reply(Write(() => _store.Put(command.Put)), static (r, v) => r.Put = v),
         ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(Write(() => _store.DeleteRange(command.DeleteRange)), static (r, v) => r.DeleteRange = v),
@@ -37,6 +47,7 @@ public sealed class ShardStateMachine
         ShardCommand.RequestOneofCase.Compaction => Reply(_store.Compact(command.Compaction), static (r, v) => r.Compaction = v),
         ShardCommand.RequestOneofCase.LeaseGrant => Grant(command.LeaseGrant, nowMs),
         ShardCommand.RequestOneofCase.LeaseRevoke => Revoke(command.LeaseRevoke),
+        ShardCommand.RequestOneofCase.Alarm => new ShardReply { Alarm = _alarms.Apply(command.Alarm) },
         _ => new ShardReply { Error = ShardError.KeyNotFound },
     };
 
@@ -93,17 +104,22 @@ public sealed class ShardStateMachine
     /// <summary>Leases the leader should revoke now, through Raft.</summary>
     public IReadOnlyList<long> ExpiredLeases(long nowMs, int limit) => _lessor.ExpiredAt(nowMs, limit);
 
-    /// <summary>The leases, then the MVCC state that looks them up (each section reads exactly its own bytes).</summary>
+    /// <summary>
+    /// The leases, then the MVCC state that looks them up, then the alarms (each section reads exactly its own
+    /// bytes; the alarms come last so that snapshots from before them still restore).
+    /// </summary>
     public void WriteSnapshot(Stream destination)
     {
         _lessor.WriteSnapshot(destination);
         _store.WriteSnapshot(destination);
+        _alarms.WriteSnapshot(destination);
     }
 
     public void RestoreSnapshot(Stream source)
     {
         _lessor = Lessor.Restore(source, _lessor.MinTtlSeconds);
         _store = MvccStore.Restore(source, _lessor);
+        _alarms = AlarmTable.Restore(source);
         Watches.Restore(_store);
     }
 

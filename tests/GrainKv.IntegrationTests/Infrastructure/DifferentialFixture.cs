@@ -11,10 +11,20 @@ public sealed class DifferentialFixture : IAsyncLifetime
     public EtcdClient EtcdClient { get; private set; } = null!;
     public EtcdClient GrainKvClient { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartServersAsync([]);
+
+    /// <summary>A pair of its own, both started with the same extra flags (for example a small --quota-backend-bytes).</summary>
+    public static async Task<DifferentialFixture> StartAsync(params string[] extraArguments)
     {
-        var etcd = EtcdServer.StartAsync();
-        var grainKv = GrainKvServer.StartAsync();
+        var both = new DifferentialFixture();
+        await both.StartServersAsync(extraArguments);
+        return both;
+    }
+
+    private async Task StartServersAsync(string[] extraArguments)
+    {
+        var etcd = EtcdServer.StartAsync(extraArguments);
+        var grainKv = GrainKvServer.StartAsync(extraArguments);
         Etcd = await etcd;
         GrainKv = await grainKv;
         EtcdClient = new EtcdClient(Etcd.ClientUrl);

@@ -17,7 +17,8 @@ public sealed class EtcdServer : IDisposable
     public ServerProcess Process => _process;
     public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
 
-    public static async Task<EtcdServer> StartAsync()
+    /// <summary>Starts etcd with extra flags (for example a small --quota-backend-bytes).</summary>
+    public static async Task<EtcdServer> StartAsync(params string[] extraArguments)
     {
         var dataDir = Directory.CreateTempSubdirectory("grainkv-etcd-").FullName;
         var clientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -28,6 +29,7 @@ public sealed class EtcdServer : IDisposable
             "--listen-client-urls", clientUrl.ToString().TrimEnd('/'), "--advertise-client-urls", clientUrl.ToString().TrimEnd('/'),
             "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
             "--initial-cluster", $"reference={peerUrl}", "--log-level", "error",
+            .. extraArguments,
         ]);
         var server = new EtcdServer(process, dataDir, clientUrl);
         await Readiness.WaitAsync(clientUrl, process, "etcd");

@@ -18,10 +18,10 @@ public sealed class SiloSurfaceTests
         using var client = new EtcdClient(server.ClientUrl);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            client.Call("/etcdserverpb.Maintenance/Defragment", new DefragmentRequest(), DefragmentResponse.Parser));
+            client.Call("/etcdserverpb.Cluster/MemberPromote", new MemberPromoteRequest { ID = 1 }, MemberPromoteResponse.Parser));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("/etcdserverpb.Maintenance/Defragment", error.Message);
+        Assert.Contains("/etcdserverpb.Cluster/MemberPromote", error.Message);
     }
 
     [Fact]
