@@ -3,7 +3,7 @@ using GrainKv.Gateway;
 namespace GrainKv.Silo;
 
 /// <summary>
-/// dbSize for Maintenance.Status and the quota check: the bytes of the silo's data dir on disk,
+/// dbSize for Maintenance.Status and the quota check with SQLite storage: the bytes of the silo's data dir on disk,
 /// measured at most once a second because the quota check sits on the write path.
 /// </summary>
 public sealed class FileDatabaseSize(string dataDir) : IDatabaseSize

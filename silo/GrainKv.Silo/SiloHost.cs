@@ -76,7 +76,7 @@ public static partial class SiloHost
             services.AddSingleton(policy);
             services.AddHostedService<AutoCompactor>();
         }
-        services.AddSingleton<IDatabaseSize>(new FileDatabaseSize(options.DataDir));
+        services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
         services.AddSingleton<PrometheusMetrics>();
         services.AddEtcdGateway(gatewayOptions);
 

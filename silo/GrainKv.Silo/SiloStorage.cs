@@ -1,3 +1,4 @@
+using GrainKv.Gateway;
 using GrainKv.Membership;
 using GrainKv.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,10 @@ public static class SiloStorage
         options.Storage == Postgres
             ? await PostgresRaftLogStore.OpenAsync(PostgresConnection(options), loggers.CreateLogger<PostgresRaftLogStore>(), ct)
             : await SqliteRaftLogStore.OpenAsync(Path.Combine(options.DataDir, "grainkv.db"), loggers.CreateLogger<SqliteRaftLogStore>(), ct);
+
+    /// <summary>The size dbSize and the quota count: this silo's PostgreSQL database, or its data dir with SQLite.</summary>
+    public static IDatabaseSize DatabaseSize(SiloOptions options) =>
+        options.Storage == Postgres ? new PostgresDatabaseSize(PostgresConnection(options)) : new FileDatabaseSize(options.DataDir);
 
     /// <summary>
     /// The PostgreSQL server's system identifier, which members compare (in the membership table, or by asking each
