@@ -9,9 +9,6 @@ public sealed record GatewayOptions
     /// <summary>etcd's --max-txn-ops.</summary>
     public int MaxTxnOps { get; init; } = 128;
 
-    /// <summary>etcd's --quota-backend-bytes: beyond it, writes that add data get "database space exceeded".</summary>
-    public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
-
     /// <summary>etcd gives up on a proposal after 5 s plus two election timeouts.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(7);
 

@@ -1,3 +1,5 @@
+using GrainKv.Grains.Cluster;
+
 namespace GrainKv.Gateway;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using GrainKv.Gateway;
+using GrainKv.Grains.Cluster;
 
 namespace GrainKv.Silo;
 

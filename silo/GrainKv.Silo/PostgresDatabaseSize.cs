@@ -1,5 +1,5 @@
 using System.Data.Common;
-using GrainKv.Gateway;
+using GrainKv.Grains.Cluster;
 using Npgsql;
 
 namespace GrainKv.Silo;

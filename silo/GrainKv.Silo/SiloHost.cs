@@ -33,7 +33,6 @@ public static partial class SiloHost
         {
             MaxRequestBytes = options.MaxRequestBytes,
             MaxTxnOps = options.MaxTxnOps,
-            QuotaBackendBytes = options.QuotaBackendBytes,
             RequestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs),
         };
 
@@ -77,6 +76,7 @@ public static partial class SiloHost
             services.AddHostedService<AutoCompactor>();
         }
         services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
+        services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>()));
         services.AddSingleton<PrometheusMetrics>();
         services.AddEtcdGateway(gatewayOptions);
 

@@ -1,4 +1,4 @@
-using GrainKv.Gateway;
+using GrainKv.Grains.Cluster;
 using GrainKv.Membership;
 using GrainKv.Storage;
 using Microsoft.Extensions.Logging;

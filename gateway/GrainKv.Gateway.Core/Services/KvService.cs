@@ -17,13 +17,11 @@ public sealed class KvService
 {
     private readonly ShardClient _shards;
     private readonly GatewayOptions _options;
-    private readonly ClusterAlarms _alarms;
 
-    public KvService(ShardClient shards, GatewayOptions options, ClusterAlarms alarms)
+    public KvService(ShardClient shards, GatewayOptions options)
     {
         _shards = shards;
         _options = options;
-        _alarms = alarms;
     }
 
     public Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
@@ -78,11 +76,10 @@ public sealed class KvService
         return response!;
     }
 
-    private async Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, CancellationToken ct)
+    private Task<ShardReply> ProposeAsync(ulong shard, ShardCommand command, CancellationToken ct)
     {
         if (command.CalculateSize() > _options.MaxRequestBytes) EtcdErrors.Throw(ShardError.RequestTooLarge);
-        await _alarms.CheckQuotaAsync(command, ct);
-        return await _shards.ProposeAsync(shard, command, ct);
+        return _shards.ProposeAsync(shard, command, ct);
     }
 
     private ulong ShardOf(TxnRequest request)

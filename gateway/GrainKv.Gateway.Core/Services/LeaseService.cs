@@ -13,15 +13,13 @@ namespace GrainKv.Gateway.Services;
 public sealed class LeaseService
 {
     private readonly ShardClient _shards;
-    private readonly ClusterAlarms _alarms;
 
-    public LeaseService(ShardClient shards, ClusterAlarms alarms)
+    public LeaseService(ShardClient shards)
     {
         _shards = shards;
-        _alarms = alarms;
     }
 
-    private ulong LeaseShard => _shards.Map.Ranges[0].ShardId;
+    private ulong LeaseShard => _shards.Map.ClusterStateShard;
 
     public Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context) =>
         LeaseGrantAsync(request, context.CancellationToken);
@@ -31,9 +29,7 @@ public sealed class LeaseService
         var grant = request.Clone();
         // etcd picks a random positive id when the client leaves it 0; the proposer does, so every replica agrees.
         if (grant.ID == 0) grant.ID = Random.Shared.NextInt64(1, long.MaxValue);
-        var command = new ShardCommand { LeaseGrant = grant };
-        await _alarms.CheckQuotaAsync(command, ct);
-        var reply = await _shards.ProposeAsync(LeaseShard, command, ct);
+        var reply = await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseGrant = grant }, ct);
         return reply.LeaseGrant;
     }
 

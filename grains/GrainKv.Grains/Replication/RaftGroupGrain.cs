@@ -21,12 +21,14 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
 
     private readonly ClusterIdentity _identity;
     private readonly ShardMap _map;
+    private readonly BackendQuota _quota;
     private ulong _leaderId;
 
-    public RaftGroupGrain(ClusterIdentity identity, ShardMap map)
+    public RaftGroupGrain(ClusterIdentity identity, ShardMap map, BackendQuota quota)
     {
         _identity = identity;
         _map = map;
+        _quota = quota;
     }
 
     private ulong ShardId => (ulong)GrainId.GetIntegerKey();
@@ -44,7 +46,23 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
         }
     }
 
-    public Task<ShardReply> Propose(ShardCommand command) => OnLeader(leader => leader.Propose(command), idempotent: false);
+    /// <summary>
+    /// Proposes on the leader, unless the write needs space this silo has not got: then, as etcd, this member's NOSPACE
+    /// alarm is raised and the write refused; from then on every replica refuses such writes at apply.
+    /// </summary>
+    public async Task<ShardReply> Propose(ShardCommand command)
+    {
+        if (!_quota.Refuses(command)) return await OnLeader(leader => leader.Propose(command), idempotent: false);
+        var raise = new ShardCommand
+        {
+            Alarm = new Etcdserverpb.AlarmRequest
+            {
+                Action = Etcdserverpb.AlarmRequest.Types.AlarmAction.Activate, MemberID = _identity.MemberId, Alarm = Etcdserverpb.AlarmType.Nospace,
+            },
+        };
+        var raised = await GrainFactory.GetGrain<IRaftGroupGrain>((long)_map.ClusterStateShard).Propose(raise);
+        return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
+    }
 
     public Task<ShardReply> Read(ShardRead read) =>
         read.Serializable ? Nearest.Read(read) : OnLeader(leader => leader.Read(read), idempotent: true);

@@ -29,6 +29,9 @@ public sealed class ShardMap
 
     public ShardRange this[ulong shardId] => _ranges.First(r => r.ShardId == shardId);
 
+    /// <summary>The shard that holds what belongs to the cluster rather than to a key (leases, alarms): the first.</summary>
+    public ulong ClusterStateShard => _ranges[0].ShardId;
+
     public IReadOnlyList<ShardRange> Ranges => _ranges;
 
     public ulong ShardFor(ReadOnlySpan<byte> key)

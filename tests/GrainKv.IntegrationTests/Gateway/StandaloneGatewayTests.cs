@@ -63,6 +63,29 @@ public sealed class StandaloneGatewayTests
         Assert.True(status.ExitCode == 0, status.Stderr);
     }
 
+    /// <summary>The gateway has no storage: the silo that takes a write into the Raft group checks its own quota.</summary>
+    [Fact]
+    public async Task SilosOverTheirQuota_WriteThroughGatewayRefused_RaisesNoSpace_ReadsAndDeletesStillWork()
+    {
+        // Every silo's data dir holds more than one byte from the start.
+        using var cluster = await GrainKvCluster.StartAsync(extraArguments: _ => ["--quota-backend-bytes", "1"]);
+        using var gateway = await GrainKvGateway.StartAsync(cluster);
+        using var client = new EtcdClient(gateway.ClientUrl);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync("quota/k", "v"));
+        var refusedLease = await Assert.ThrowsAsync<RpcException>(() =>
+            client.Call("/etcdserverpb.Lease/LeaseGrant", new LeaseGrantRequest { TTL = 30 }, LeaseGrantResponse.Parser));
+
+        Assert.All([refused, refusedLease], error =>
+            Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (error.StatusCode, error.Message)));
+        var alarm = Assert.Single((await client.Call("/etcdserverpb.Maintenance/Alarm", new AlarmRequest(), AlarmResponse.Parser)).Alarms);
+        var members = await client.Call("/etcdserverpb.Cluster/MemberList", new MemberListRequest(), MemberListResponse.Parser);
+        Assert.Equal(AlarmType.Nospace, alarm.Alarm);
+        Assert.Contains(alarm.MemberID, members.Members.Select(m => m.ID));
+        Assert.Empty((await client.RangeAsync(new RangeRequest { Key = B("quota/k") })).Kvs);
+        Assert.Equal(0, (await client.Call("/etcdserverpb.KV/DeleteRange", new DeleteRangeRequest { Key = B("quota/k") }, DeleteRangeResponse.Parser)).Deleted);
+    }
+
     [Fact]
     public async Task LeaderKilledUnderLoad_ThroughGateway_ResumesLosesNothingAndWatchMissesNothing()
     {
