@@ -29,9 +29,18 @@ internal sealed class ConsumableBuffer : IBufferWriter<byte>
 
     public void Advance(int count) => _end += count;
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => _array.AsMemory(Reserve(sizeHint));
+    // Reserve may replace _array, so it runs before _array is read.
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        int start = Reserve(sizeHint);
+        return _array.AsMemory(start);
+    }
 
-    public Span<byte> GetSpan(int sizeHint = 0) => _array.AsSpan(Reserve(sizeHint));
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        int start = Reserve(sizeHint);
+        return _array.AsSpan(start);
+    }
 
     /// <summary>Gives the array back to the pool; the buffer is empty and usable again afterwards.</summary>
     public void Release()
