@@ -8,8 +8,6 @@ public static class HostLogging
     /// <summary>etcd's --log-level values, least severe first.</summary>
     public static readonly string[] EtcdLevels = ["debug", "info", "warn", "error", "panic", "fatal"];
 
-    public static void Configure(ILoggingBuilder logging) => Configure(logging, LogLevel.Information);
-
     public static void Configure(ILoggingBuilder logging, LogLevel minimum)
     {
         logging.ClearProviders();

@@ -76,7 +76,7 @@ public static partial class SiloHost
             services.AddHostedService<AutoCompactor>();
         }
         services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
-        services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>()));
+        services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));
         services.AddSingleton<PrometheusMetrics>();
         services.AddEtcdGateway(gatewayOptions);
 

@@ -1,3 +1,4 @@
+using Etcdserverpb;
 using GrainKv.Grains.Shard;
 using GrainKv.Shard;
 
@@ -8,8 +9,17 @@ namespace GrainKv.Grains.Cluster;
 /// write; here the silo that takes a proposal into a shard's Raft group checks its own storage, whether the write came
 /// from its own client port or through a stand-alone gateway.
 /// </summary>
-public sealed class BackendQuota(long quotaBytes, IDatabaseSize size)
+public sealed class BackendQuota(long quotaBytes, IDatabaseSize size, ClusterIdentity identity)
 {
-    /// <summary>Whether <paramref name="command"/> needs space this silo no longer has.</summary>
-    public bool Refuses(ShardCommand command) => SpaceUse.Grows(command) && size.Bytes > quotaBytes;
+    /// <summary>
+    /// Null if <paramref name="command"/> may be proposed; else it needs space this silo no longer has, and etcd raises
+    /// this member's NOSPACE alarm with the returned command before refusing the write.
+    /// </summary>
+    public ShardCommand? AlarmToRaise(ShardCommand command) =>
+        SpaceUse.Grows(command) && size.Bytes > quotaBytes
+            ? new ShardCommand
+            {
+                Alarm = new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Activate, MemberID = identity.MemberId, Alarm = AlarmType.Nospace },
+            }
+            : null;
 }

@@ -52,14 +52,7 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
     /// </summary>
     public async Task<ShardReply> Propose(ShardCommand command)
     {
-        if (!_quota.Refuses(command)) return await OnLeader(leader => leader.Propose(command), idempotent: false);
-        var raise = new ShardCommand
-        {
-            Alarm = new Etcdserverpb.AlarmRequest
-            {
-                Action = Etcdserverpb.AlarmRequest.Types.AlarmAction.Activate, MemberID = _identity.MemberId, Alarm = Etcdserverpb.AlarmType.Nospace,
-            },
-        };
+        if (_quota.AlarmToRaise(command) is not { } raise) return await OnLeader(leader => leader.Propose(command), idempotent: false);
         var raised = await GrainFactory.GetGrain<IRaftGroupGrain>((long)_map.ClusterStateShard).Propose(raise);
         return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
     }
