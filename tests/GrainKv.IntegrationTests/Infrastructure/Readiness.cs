@@ -13,7 +13,11 @@ public static class Readiness
         Exception? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"{what} exited during start-up:\n{process.Output}");
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                throw new InvalidOperationException($"{what} exited during start-up:\n{process.Output}");
+            }
             try
             {
                 await client.RangeAsync(new RangeRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("health") });

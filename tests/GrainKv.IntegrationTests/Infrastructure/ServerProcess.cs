@@ -48,7 +48,10 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
-    /// <summary>Waits, at most <paramref name="patience"/>, for the server to exit by itself; throws with its output if it does not.</summary>
+    /// <summary>
+    /// Waits, at most <paramref name="patience"/>, for the server to exit by itself and for its output to be read to
+    /// the end (it can exit before the last lines it wrote reach <see cref="Output"/>); throws with its output if it does not.
+    /// </summary>
     public async Task WaitForExitAsync(TimeSpan patience)
     {
         try
