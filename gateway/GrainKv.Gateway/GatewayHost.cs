@@ -68,7 +68,6 @@ public static partial class GatewayHost
         services.AddSingleton(provider => new EtcdEndpoints(
             new SiloClientUrls(provider.GetRequiredService<ISiloDirectory>(), provider.GetRequiredService<IGrainFactory>()).List));
         services.AddSingleton<IWatchSource, RelayWatchSource>();
-        services.AddSingleton<IDatabaseSize, UnknownDatabaseSize>();
         services.AddSingleton<PrometheusMetrics>();
         services.AddEtcdGateway(gatewayOptions);
 

@@ -22,12 +22,11 @@ public sealed class MaintenanceService
 
     private readonly ShardClient _shards;
     private readonly ClusterIdentity _identity;
-    private readonly IDatabaseSize _databaseSize;
     private readonly ClusterAlarms _alarms;
     private readonly TimeSpan _leaderTransferTimeout;
     private readonly MemberReplicas _memberReplicas;
 
-    public MaintenanceService(ShardClient shards, ClusterIdentity identity, IDatabaseSize databaseSize, GatewayOptions options, ClusterAlarms alarms,
+    public MaintenanceService(ShardClient shards, ClusterIdentity identity, GatewayOptions options, ClusterAlarms alarms,
         MemberReplicas memberReplicas)
     {
         _memberReplicas = memberReplicas;
@@ -35,12 +34,12 @@ public sealed class MaintenanceService
         _shards = shards;
         _leaderTransferTimeout = options.RequestTimeout;
         _identity = identity;
-        _databaseSize = databaseSize;
     }
 
     /// <summary>
     /// The status of the member whose replica answered: this silo's own (every member holds a replica of the
-    /// first shard), or for a stand-alone gateway, the silo it asked, as etcd's gRPC proxy reports its endpoint's.
+    /// first shard), or for a stand-alone gateway, the silo it asked, as etcd's gRPC proxy reports its endpoint's;
+    /// dbSize is that silo's log store's.
     /// </summary>
     public async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
@@ -55,8 +54,8 @@ public sealed class MaintenanceService
                 RaftTerm = status.Term,
             },
             Version = EtcdApiVersion,
-            DbSize = _databaseSize.Bytes,
-            DbSizeInUse = _databaseSize.Bytes,
+            DbSize = status.DbSize,
+            DbSizeInUse = status.DbSize,
             Leader = status.LeaderId,
             RaftIndex = status.CommitIndex,
             RaftTerm = status.Term,

@@ -23,13 +23,15 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     private readonly ClusterIdentity _identity;
     private readonly ReplicationOptions _options;
     private readonly ILoggerFactory _loggers;
+    private readonly IDatabaseSize _databaseSize;
     private ReplicaCore? _core;
 
     private readonly ShardMap _map;
 
     public ReplicaGrain(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ShardMap map,
-        ReplicationOptions options, ILoggerFactory loggers)
+        ReplicationOptions options, IDatabaseSize databaseSize, ILoggerFactory loggers)
     {
+        _databaseSize = databaseSize;
         _map = map;
         _store = store;
         _driver = driver;
@@ -88,7 +90,12 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         return reply;
     }
 
-    public Task<ShardStatus> GetStatus() => Task.FromResult(Core.GetStatus());
+    public Task<ShardStatus> GetStatus()
+    {
+        var status = Core.GetStatus();
+        status.DbSize = _databaseSize.Bytes;
+        return Task.FromResult(status);
+    }
 
     public Task<ShardReply> TransferLeadership(ulong targetId)
     {
