@@ -1,33 +1,30 @@
-using GrainKv.Grains.Cluster;
-
 namespace GrainKv.Silo;
 
-/// <summary>
-/// dbSize for Maintenance.Status and the quota check with SQLite storage: the bytes of the silo's data dir on disk,
-/// measured at most once a second because the quota check sits on the write path.
-/// </summary>
-public sealed class FileDatabaseSize(string dataDir) : IDatabaseSize
+/// <summary>dbSize for Maintenance.Status and the quota check with SQLite storage: the bytes of the silo's data dir on disk.</summary>
+public sealed class FileDatabaseSize : PeriodicDatabaseSize
 {
-    private const long RefreshMs = 1000;
-    private long _bytes;
-    private long _measuredAtMs = long.MinValue / 2;
+    private readonly string _dataDir;
 
-    public long Bytes
+    /// <summary>Measured once at once, so that the first write already counts the store the silo started with.</summary>
+    public FileDatabaseSize(string dataDir) : base(Measure(dataDir))
     {
-        get
-        {
-            var now = Environment.TickCount64;
-            if (now - Volatile.Read(ref _measuredAtMs) >= RefreshMs)
-            {
-                Volatile.Write(ref _bytes, Measure());
-                Volatile.Write(ref _measuredAtMs, now);
-            }
-            return Volatile.Read(ref _bytes);
-        }
+        _dataDir = dataDir;
     }
 
-    private long Measure() =>
-        Directory.Exists(dataDir)
-            ? new DirectoryInfo(dataDir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
-            : 0;
+    protected override Task<long?> MeasureAsync() => Task.Run(() => Measure(_dataDir));
+
+    private static long? Measure(string dataDir)
+    {
+        try
+        {
+            return Directory.Exists(dataDir)
+                ? new DirectoryInfo(dataDir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+                : 0;
+        }
+        catch (IOException)
+        {
+            // A file went away while being counted (a snapshot replaced, the WAL truncated): the last size stands.
+            return null;
+        }
+    }
 }
