@@ -81,11 +81,17 @@ public sealed partial class PostgresRaftLogStore : IRaftLogStore
     }
 
     /// <summary>
-    /// Nothing to do: autovacuum already makes the rows of compacted log prefixes reusable without blocking
-    /// anyone, and VACUUM FULL, the one thing that returns space to the file system, holds an ACCESS EXCLUSIVE
-    /// lock on the table for the whole rewrite, which would stall every Raft write of every group stored there.
+    /// <c>VACUUM FULL</c> of the store's tables: autovacuum makes the rows of compacted log prefixes and replaced
+    /// snapshots reusable, but only a rewrite gives their space back, which pg_database_size (dbSize, the quota)
+    /// counts. The rewrite holds each table's ACCESS EXCLUSIVE lock, so this silo's Raft writes wait for it, as
+    /// etcd's do during its defragment. Once started it runs to the end even if the caller stops waiting.
     /// </summary>
-    public Task DefragmentAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task DefragmentAsync(CancellationToken ct) => RunAsync(async connection =>
+    {
+        await using var command = new NpgsqlCommand(PostgresSql.VacuumFull, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        return true;
+    }, ct);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

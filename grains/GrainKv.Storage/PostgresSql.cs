@@ -26,4 +26,7 @@ internal static class PostgresSql
         INSERT INTO wal (group_id, idx, term, data)
         SELECT @group_id, entry.idx, entry.term, entry.data FROM unnest(@idx, @term, @data) AS entry(idx, term, data)
         """;
+
+    /// <summary>Rewrites the store's tables without their dead rows, giving the space back (VACUUM takes no parameters).</summary>
+    public const string VacuumFull = "VACUUM (FULL) wal, snapshot, raft_state";
 }

@@ -1,4 +1,5 @@
 using Etcdserverpb;
+using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Testing.Postgres;
@@ -35,6 +36,73 @@ public sealed class PostgresDatabaseSizeTests
         Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Message));
         var alarms = await client.Call("/etcdserverpb.Maintenance/Alarm", new AlarmRequest(), AlarmResponse.Parser);
         Assert.Equal(AlarmType.Nospace, Assert.Single(alarms.Alarms).Alarm);
+    }
+
+    /// <summary>
+    /// As on etcd, a NOSPACE alarm is cleared by freeing space: compaction, a snapshot replacing the log, then
+    /// `etcdctl defrag`, which with PostgreSQL storage rewrites the store's tables so the database shrinks, and
+    /// `etcdctl alarm disarm`.
+    /// </summary>
+    [Fact]
+    public async Task PostgresStorage_NospaceClearedByCompactionDefragAndDisarm()
+    {
+        const int snapshotCount = 10;
+        await using var postgres = await PostgresServer.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("silo");
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await using var size = dataSource.CreateCommand("SELECT pg_database_size(current_database())");
+        var quota = (long)(await size.ExecuteScalarAsync())! + 2_000_000;
+        using var silo = await GrainKvServer.StartAsync("--storage", "postgres", "--postgres-connection", connection,
+            "--quota-backend-bytes", quota.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--snapshot-count", snapshotCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = new EtcdClient(silo.ClientUrl);
+
+        var refused = await FillUntilRefusedAsync(client);
+        Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Message));
+        await client.DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8("fill/"), RangeEnd = ByteString.CopyFromUtf8("fill0") });
+        var revision = (await client.StatusAsync()).Header.Revision;
+        await client.CompactAsync(new CompactionRequest { Revision = revision });
+        // A snapshot of the compacted state replaces the log that still holds the values.
+        for (var i = 0; i <= snapshotCount; i++) await client.DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8("none") });
+        var defrag = await Infrastructure.Etcdctl.RunAsync(silo.Endpoint, null, "defrag");
+        Assert.True(defrag.ExitCode == 0, defrag.Stderr);
+        await WaitUntilUnderAsync(client, quota);
+        Assert.Contains("alarm:NOSPACE", Assert.Single((await client.StatusAsync()).Errors));
+
+        var disarm = await Infrastructure.Etcdctl.RunAsync(silo.Endpoint, null, "alarm", "disarm");
+
+        Assert.True(disarm.ExitCode == 0, disarm.Stderr);
+        Assert.Empty((await client.StatusAsync()).Errors);
+        await client.PutAsync("after", "x");
+    }
+
+    /// <summary>Puts incompressible 200 kB values until the quota refuses one; at most 200 of them.</summary>
+    private static async Task<RpcException> FillUntilRefusedAsync(EtcdClient client)
+    {
+        var value = new byte[200_000];
+        for (var i = 0; i < 200; i++)
+        {
+            Random.Shared.NextBytes(value);
+            try
+            {
+                await client.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8($"fill/{i}"), Value = ByteString.CopyFrom(value) });
+            }
+            catch (RpcException refused)
+            {
+                return refused;
+            }
+        }
+        throw new InvalidOperationException("200 puts of 200 kB never exceeded the quota");
+    }
+
+    private static async Task WaitUntilUnderAsync(EtcdClient client, long quota)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await client.StatusAsync()).DbSize >= quota)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"dbSize still over {quota} after {Patience}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The size is measured in the background: waits until Status reports one.</summary>
