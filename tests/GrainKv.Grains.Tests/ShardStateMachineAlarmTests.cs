@@ -8,7 +8,8 @@ namespace GrainKv.Grains.Tests;
 
 /// <summary>
 /// etcd's capped applier: while NOSPACE is active the committed writes that need space are refused at apply;
-/// reads, deletes, compaction and lease revokes still apply, and a disarm lifts the cap.
+/// reads, deletes, compaction and lease revokes still apply, and a disarm lifts the cap. Its corrupt applier:
+/// while CORRUPT is active every write is refused, and alarms still apply.
 /// </summary>
 public sealed class ShardStateMachineAlarmTests
 {
@@ -82,13 +83,50 @@ public sealed class ShardStateMachineAlarmTests
         Assert.Empty(state.Alarms);
     }
 
-    [Fact]
-    public void Apply_UnderAnAlarmOtherThanNospace_TakesPuts()
+    public static TheoryData<string, ShardCommand> EveryWrite => new()
+    {
+        { "put", new ShardCommand { Put = Put("b") } },
+        { "delete", new ShardCommand { DeleteRange = new DeleteRangeRequest { Key = Key("a") } } },
+        { "txn", new ShardCommand { Txn = new TxnRequest { Success = { new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = Key("a") } } } } } },
+        { "compaction", new ShardCommand { Compaction = new CompactionRequest { Revision = 1 } } },
+        { "lease grant", new ShardCommand { LeaseGrant = new LeaseGrantRequest { ID = 6, TTL = 60 } } },
+        { "lease revoke", new ShardCommand { LeaseRevoke = new LeaseRevokeRequest { ID = 5 } } },
+    };
+
+    /// <summary>etcd's corrupt applier refuses every write, those that free space too; reads are served around it.</summary>
+    [Theory, MemberData(nameof(EveryWrite))]
+    public void Apply_AnyWriteUnderCorrupt_IsRefusedAndChangesNothing(string what, ShardCommand command)
     {
         var state = StateWithKeyA();
-        state.Apply(new ShardCommand { Alarm = new AlarmRequest { Action = AlarmAction.Activate, MemberID = Member, Alarm = AlarmType.Corrupt } }, 0);
+        state.Apply(new ShardCommand { LeaseGrant = new LeaseGrantRequest { ID = 5, TTL = 60 } }, nowMs: 0);
+        Alarm(state, AlarmAction.Activate, AlarmType.Corrupt);
+        var (revision, compactRevision) = (state.Revision, state.CompactRevision);
 
-        Assert.Equal(ShardError.None, state.Apply(new ShardCommand { Put = Put("b") }, 0).Error);
+        var reply = state.Apply(command, nowMs: 0);
+
+        Assert.True(reply.Error == ShardError.Corrupt, what);
+        Assert.Equal(revision, state.Revision);
+        Assert.Equal(compactRevision, state.CompactRevision);
+        Assert.Single(state.Read(new ShardRead { Range = new RangeRequest { Key = Key("a") } }).Range.Kvs);
+        Assert.Equal([5L], state.ReadLease(new ShardRead { LeaseLeases = new LeaseLeasesRequest() }, 0).LeaseLeases.Leases.Select(l => l.ID));
+    }
+
+    [Fact]
+    public void Apply_AfterCorruptIsDeactivated_TakesWritesAgain()
+    {
+        var state = StateWithKeyA();
+        Alarm(state, AlarmAction.Activate, AlarmType.Corrupt);
+        Alarm(state, AlarmAction.Activate);
+
+        var listed = state.Apply(new ShardCommand { Alarm = new AlarmRequest { Action = AlarmAction.Get } }, 0);
+        var cleared = Alarm(state, AlarmAction.Deactivate, AlarmType.Corrupt);
+        var put = state.Apply(new ShardCommand { Put = Put("b") }, 0);
+        var delete = state.Apply(new ShardCommand { DeleteRange = new DeleteRangeRequest { Key = Key("a") } }, 0);
+
+        Assert.Equal(2, listed.Alarm.Alarms.Count);
+        Assert.Equal([new AlarmMember { MemberID = Member, Alarm = AlarmType.Corrupt }], cleared.Alarm.Alarms);
+        Assert.Equal(ShardError.NoSpace, put.Error);
+        Assert.Equal(1, delete.DeleteRange.Deleted);
     }
 
     [Fact]
@@ -131,8 +169,8 @@ public sealed class ShardStateMachineAlarmTests
         return state;
     }
 
-    private static ShardReply Alarm(ShardStateMachine state, AlarmAction action) =>
-        state.Apply(new ShardCommand { Alarm = new AlarmRequest { Action = action, MemberID = Member, Alarm = AlarmType.Nospace } }, 0);
+    private static ShardReply Alarm(ShardStateMachine state, AlarmAction action, AlarmType type = AlarmType.Nospace) =>
+        state.Apply(new ShardCommand { Alarm = new AlarmRequest { Action = action, MemberID = Member, Alarm = type } }, 0);
 
     private static PutRequest Put(string key) => new() { Key = Key(key), Value = ByteString.CopyFromUtf8("v") };
 

@@ -24,6 +24,7 @@ public static class EtcdErrors
         ShardError.LeaseNotFound => (StatusCode.NotFound, "etcdserver: requested lease not found"),
         ShardError.RequestTooLarge => (StatusCode.InvalidArgument, "etcdserver: request is too large"),
         ShardError.NoSpace => (StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"),
+        ShardError.Corrupt => (StatusCode.DataLoss, "etcdserver: corrupt cluster"),
         ShardError.Timeout => (StatusCode.Unavailable, "etcdserver: request timed out"),
         ShardError.NoLeader => (StatusCode.Unavailable, "etcdserver: no leader"),
         ShardError.NotLeader => (StatusCode.FailedPrecondition, "etcdserver: not leader"),

@@ -32,12 +32,20 @@ public sealed class ShardStateMachine
     public IReadOnlyList<AlarmMember> Alarms => _alarms.Active;
 
     /// <summary>
-    /// While a NOSPACE alarm is active, writes that need space are refused here, at apply, as etcd's capped
-    /// applier does: the alarm is replicated state, so every replica refuses the same entries, and an alarm
-    /// raised or disarmed while a write was in flight decides by log order, which a check before proposing cannot.
+    /// Alarms refuse writes here, at apply, as etcd's appliers do: while a CORRUPT alarm is active every command but
+    /// an alarm's, and while a NOSPACE alarm is active those that need space. The alarms are replicated state, so
+    /// every replica refuses the same entries, and an alarm raised or disarmed while a write was in flight decides
+    /// by log order, which a check before proposing cannot. Reads are not refused, as on etcd.
     /// </summary>
-    public ShardReply Apply(ShardCommand command, long nowMs) =>
-        _alarms.IsActive(AlarmType.Nospace) && SpaceUse.Grows(command) ? new ShardReply { Error = ShardError.NoSpace } : ApplyUncapped(command, nowMs);
+    public ShardReply Apply(ShardCommand command, long nowMs)
+    {
+        if (_alarms.IsActive(AlarmType.Corrupt) && command.RequestCase != ShardCommand.RequestOneofCase.Alarm)
+        {
+            return new ShardReply { Error = ShardError.Corrupt };
+        }
+        if (_alarms.IsActive(AlarmType.Nospace) && SpaceUse.Grows(command)) return new ShardReply { Error = ShardError.NoSpace };
+        return ApplyUncapped(command, nowMs);
+    }
 
     private ShardReply ApplyUncapped(ShardCommand command, long nowMs) => command.RequestCase switch
     {

@@ -128,6 +128,50 @@ public sealed partial class AlarmDifferentialTests
         }
     }
 
+    /// <summary>
+    /// A CORRUPT alarm (raised by etcd's corruption check, or by hand) stops every write that goes through the log,
+    /// deletes, compaction and lease revokes included, while reads still answer, until it is deactivated.
+    /// </summary>
+    [Fact]
+    public async Task AlarmRpc_HandRaisedCorrupt_RefusesEveryWriteUntilDeactivated_AsEtcd()
+    {
+        var both = await DifferentialFixture.StartAsync();
+        try
+        {
+            await both.BothAsync("put before the alarm", c => c.PutAsync("corrupt/a", "1"));
+            await both.BothAsync("lease before the alarm", c => c.LeaseGrantAsync(new LeaseGrantRequest { ID = 78, TTL = 60 }));
+            await both.BothAsync("activate", c => Alarm(c, AlarmAction.Activate, HandRaisedMember, AlarmType.Corrupt));
+
+            var put = await both.BothAsync("put", c => c.PutAsync("corrupt/b", "2"));
+            Assert.Equal("error DataLoss: etcdserver: corrupt cluster", put.Text);
+            await both.BothAsync("delete", c => c.DeleteRangeAsync(new DeleteRangeRequest { Key = B("corrupt/a") }));
+            await both.BothAsync("txn with a put", c => c.TxnAsync(new TxnRequest
+            {
+                Success = { new RequestOp { RequestPut = new PutRequest { Key = B("corrupt/c"), Value = B("3") } } },
+            }));
+            await both.BothAsync("txn with a delete", c => c.TxnAsync(new TxnRequest
+            {
+                Success = { new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = B("corrupt/a") } } },
+            }));
+            await both.BothAsync("compact", c => c.CompactAsync(new CompactionRequest { Revision = 2 }));
+            await both.BothAsync("lease grant", c => c.LeaseGrantAsync(new LeaseGrantRequest { ID = 79, TTL = 60 }));
+            await both.BothAsync("lease revoke", c => c.LeaseRevokeAsync(78));
+            await both.BothAsync("range", c => c.RangeAsync(new RangeRequest { Key = B("corrupt/"), RangeEnd = B("corrupt0") }));
+            await both.BothAsync("read-only txn", c => c.TxnAsync(new TxnRequest { Success = { new RequestOp { RequestRange = new RangeRequest { Key = B("corrupt/a") } } } }));
+            await both.BothAsync("get the alarms", c => Alarm(c, AlarmAction.Get, 0, AlarmType.None));
+            Assert.Equal(["memberID:1234 alarm:CORRUPT "], (await both.EtcdClient.StatusAsync()).Errors);
+            Assert.Equal(["memberID:1234 alarm:CORRUPT "], (await both.GrainKvClient.StatusAsync()).Errors);
+
+            await both.BothAsync("deactivate", c => Alarm(c, AlarmAction.Deactivate, HandRaisedMember, AlarmType.Corrupt));
+            await both.BothAsync("put after the alarm", c => c.PutAsync("corrupt/b", "2"));
+            await both.BothAsync("lease revoke after the alarm", c => c.LeaseRevokeAsync(78));
+        }
+        finally
+        {
+            await both.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Nospace_SurvivesASiloRestart_ThroughASnapshot()
     {
