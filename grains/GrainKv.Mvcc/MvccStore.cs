@@ -36,6 +36,20 @@ public sealed class MvccStore
     /// <summary>The revision of the last compaction, -1 before the first.</summary>
     public long CompactRevision => _compactRevision;
 
+    /// <summary>
+    /// Every retained version of every key, tombstones included: what etcd's backend holds one row each of, and
+    /// <c>etcdctl snapshot status</c> counts as its total keys. Walks the whole index.
+    /// </summary>
+    public long RetainedVersions
+    {
+        get
+        {
+            var count = 0L;
+            for (var cursor = _index.Seek([]); cursor.IsValid; cursor.MoveNext()) count += cursor.Value.Versions.Length;
+            return count;
+        }
+    }
+
     internal KeyTree<KeyHistory> Index => _index;
 
     internal ILeaseLookup Leases => _leases;

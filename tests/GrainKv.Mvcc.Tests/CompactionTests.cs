@@ -124,4 +124,27 @@ public class CompactionTests
 
         Assert.Equal([6L], store.ChangesFrom(5).Value.Select(e => e.Kv.ModRevision));
     }
+
+    /// <summary>
+    /// The count etcdctl snapshot status reports as total keys: one per retained version, tombstones too. Compaction
+    /// keeps each key's last version at or before it, and drops a key whose last one is its deletion.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(3, 4)]
+    [InlineData(4, 4)]
+    [InlineData(5, 2)]
+    public void RetainedVersions_AfterCompaction_CountsPutsAndTombstonesStillHeld(long compactAt, long expected)
+    {
+        var store = Fixture();
+        if (compactAt > 0) Assert.True(store.Compact(At(compactAt)).IsOk);
+
+        Assert.Equal(expected, store.RetainedVersions);
+    }
+
+    [Fact]
+    public void RetainedVersions_EmptyStore_IsZero()
+    {
+        Assert.Equal(0, new MvccStore().RetainedVersions);
+    }
 }

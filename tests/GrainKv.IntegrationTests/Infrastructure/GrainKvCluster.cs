@@ -56,7 +56,9 @@ public sealed class GrainKvCluster : IDisposable
     /// <summary>The members' --initial-cluster: name=peer-url,...</summary>
     public string InitialCluster => string.Join(',', _members.Select(m => $"{m.Name}={m.PeerUrl.ToString().TrimEnd('/')}"));
 
-    public static async Task<GrainKvCluster> StartAsync(int size = 3, Func<Member, IEnumerable<string>>? extraArguments = null)
+    /// <param name="beforeFirstLaunch">Runs for each member before its silo first starts, with its data dir not yet created (to restore a snapshot into it, say).</param>
+    public static async Task<GrainKvCluster> StartAsync(int size = 3, Func<Member, IEnumerable<string>>? extraArguments = null,
+        Func<GrainKvCluster, Member, Task>? beforeFirstLaunch = null)
     {
         var root = Directory.CreateTempSubdirectory("grainkv-cluster-").FullName;
         var members = Enumerable.Range(1, size).Select(i => new Member(
@@ -65,6 +67,10 @@ public sealed class GrainKvCluster : IDisposable
             new Uri($"http://127.0.0.1:{FreePort.Next()}"),
             Path.Combine(root, $"infra{i}.data"))).ToArray();
         var cluster = new GrainKvCluster(root, members, extraArguments ?? (_ => []));
+        foreach (var member in members)
+        {
+            if (beforeFirstLaunch is not null) await beforeFirstLaunch(cluster, member);
+        }
         foreach (var member in members) cluster.Launch(member);
         foreach (var member in members) await Readiness.WaitAsync(member.ClientUrl, member.Process!, member.Name);
         return cluster;

@@ -1,0 +1,3 @@
+using GrainKv.Snapshot;
+
+return await SnapshotCommandLine.Create().Parse(args).InvokeAsync();
