@@ -17,6 +17,7 @@ public static class SnapshotRestore
     public static async Task<(RestoredMember Member, MemberSnapshotFile File)> RunAsync(RestoreOptions options, CancellationToken ct)
     {
         var file = SnapshotFiles.Read(options.SnapshotPath, checkHash: !options.SkipHashCheck);
+        LoadedShards.Of(file);
         RestoredMember member;
         try
         {

@@ -1,5 +1,4 @@
 using GrainKv.Gateway.Snapshots;
-using GrainKv.Grains.Shard;
 
 namespace GrainKv.Snapshot;
 
@@ -11,19 +10,7 @@ namespace GrainKv.Snapshot;
 /// </summary>
 public sealed record SnapshotStatus(uint Hash, long Revision, long TotalKeys, long TotalBytes)
 {
-    // Status grants no leases, so the state machine's minimum lease TTL plays no part.
-    private const long AnyMinLeaseTtlSeconds = 1;
-
-    public static SnapshotStatus Of(MemberSnapshotFile file)
-    {
-        var totalKeys = 0L;
-        foreach (var state in file.States)
-        {
-            var shard = new ShardStateMachine(AnyMinLeaseTtlSeconds);
-            using var source = new MemoryStream(state.ToArray(), writable: false);
-            shard.RestoreSnapshot(source);
-            totalKeys += shard.RetainedKeyVersions;
-        }
-        return new SnapshotStatus(file.MemberHash, file.Header.Revision, totalKeys, file.PayloadBytes);
-    }
+    /// <summary>Throws <see cref="SnapshotRefusedException"/> when a shard state does not load.</summary>
+    public static SnapshotStatus Of(MemberSnapshotFile file) =>
+        new(file.MemberHash, file.Header.Revision, LoadedShards.Of(file).Sum(shard => shard.RetainedKeyVersions), file.PayloadBytes);
 }

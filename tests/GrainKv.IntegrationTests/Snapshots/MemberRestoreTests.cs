@@ -56,6 +56,28 @@ public sealed class MemberRestoreTests
         Assert.Equal("The snapshot holds shards 2, but a GrainKv silo hosts shards 1.", refused.Message);
     }
 
+    /// <summary>A file whose SHA-256 matches but whose state no silo could load (only a bug would write one) is refused.</summary>
+    [Fact]
+    public void LoadedShards_StateThatDoesNotLoad_IsRefusedNamingTheShard()
+    {
+        var refused = Assert.Throws<SnapshotRefusedException>(() => LoadedShards.Of(FileWith(shardId: 1, appliedIndex: 5, state: [1, 2, 3])));
+
+        Assert.StartsWith("the state of shard 1 in the snapshot does not load: ", refused.Message);
+    }
+
+    [Fact]
+    public void LoadedShards_StateASiloWrote_LoadsWithItsKeys()
+    {
+        var shard = new GrainKv.Grains.Shard.ShardStateMachine(minLeaseTtlSeconds: 1);
+        shard.Apply(new GrainKv.Shard.ShardCommand { Put = new Etcdserverpb.PutRequest { Key = Google.Protobuf.ByteString.CopyFromUtf8("k") } }, nowMs: 0);
+        using var state = new MemoryStream();
+        shard.WriteSnapshot(state);
+
+        var loaded = LoadedShards.Of(FileWith(shardId: 1, appliedIndex: 5, state: state.ToArray()));
+
+        Assert.Equal(2, Assert.Single(loaded).Revision);
+    }
+
     private static MemberSnapshotFile FileWith(ulong shardId, ulong appliedIndex, byte[] state) =>
         new(new MemberSnapshotHeader(7, 10, [new ShardStateHeader(shardId, appliedIndex, 10, (ulong)state.Length)]), [state]);
 }
