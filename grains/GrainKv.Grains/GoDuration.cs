@@ -10,6 +10,8 @@ public static class GoDuration
         var total = TimeSpan.Zero;
         var rest = text.AsSpan();
         if (rest.IsEmpty) throw new FormatException("an empty duration");
+        // Go's time.ParseDuration takes a bare "0" (etcd's flags print their zero defaults as "0s", users write "0").
+        if (rest is "0") return TimeSpan.Zero;
         while (!rest.IsEmpty)
         {
             var digits = 0;

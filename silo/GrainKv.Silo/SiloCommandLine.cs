@@ -31,6 +31,7 @@ public static class SiloCommandLine
         var quota = Flag("--quota-backend-bytes", "Raise alarms when backend size exceeds the given quota.", defaults.QuotaBackendBytes);
         var compactionMode = Flag("--auto-compaction-mode", "Interpret 'auto-compaction-retention' one of: periodic|revision.", defaults.AutoCompactionMode);
         var compactionRetention = Flag("--auto-compaction-retention", "Auto compaction retention (0 = off).", defaults.AutoCompactionRetention);
+        var corruptCheck = Flag("--experimental-corrupt-check-time", "Duration of time between cluster corruption check passes.", defaults.ExperimentalCorruptCheckTime);
         var progressNotify = Flag("--experimental-watch-progress-notify-interval", "Duration of periodic watch progress notifications.", defaults.WatchProgressNotifyInterval);
         var storage = Flag("--storage", "Where the Raft logs live: 'sqlite' (in the data dir) or 'postgres' (--postgres-connection).", defaults.Storage);
         var postgresConnection = Flag("--postgres-connection", "Npgsql connection string of this silo's own PostgreSQL database, for --storage postgres.", defaults.PostgresConnection);
@@ -52,7 +53,7 @@ public static class SiloCommandLine
         {
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
-            quota, compactionMode, compactionRetention, progressNotify, enablePprof, logger, logOutputs, logLevel,
+            quota, compactionMode, compactionRetention, progressNotify, corruptCheck, enablePprof, logger, logOutputs, logLevel,
             membership, membershipHeartbeat, membershipDeath, membershipDefunct,
             storage, postgresConnection,
         };
@@ -77,6 +78,7 @@ public static class SiloCommandLine
             AutoCompactionMode = parsed.GetRequiredValue(compactionMode),
             AutoCompactionRetention = parsed.GetRequiredValue(compactionRetention),
             WatchProgressNotifyInterval = parsed.GetRequiredValue(progressNotify),
+            ExperimentalCorruptCheckTime = parsed.GetRequiredValue(corruptCheck),
             LogLevel = parsed.GetRequiredValue(logLevel),
             Storage = parsed.GetRequiredValue(storage),
             PostgresConnection = parsed.GetRequiredValue(postgresConnection),

@@ -1,5 +1,6 @@
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
+using GrainKv.Grains.Corruption;
 using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
@@ -74,6 +75,11 @@ public static partial class SiloHost
         {
             services.AddSingleton(policy);
             services.AddHostedService<AutoCompactor>();
+        }
+        if (CorruptionCheckOptions.Create(options.ExperimentalCorruptCheckTime, gatewayOptions.RequestTimeout) is { } corruptionCheck)
+        {
+            services.AddSingleton(corruptionCheck);
+            services.AddHostedService<CorruptionMonitor>();
         }
         services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
         services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));

@@ -26,6 +26,9 @@ public sealed record SiloOptions
     public string AutoCompactionRetention { get; init; } = "0";
     public string WatchProgressNotifyInterval { get; init; } = "10m";
 
+    /// <summary>etcd's --experimental-corrupt-check-time: how often a shard's leader compares its replicas' HashKV; 0 = never.</summary>
+    public string ExperimentalCorruptCheckTime { get; init; } = "0s";
+
     /// <summary>etcd's --log-level: the least severe entries logged.</summary>
     public string LogLevel { get; init; } = "info";
     public string Storage { get; init; } = SiloStorage.Sqlite;
