@@ -26,7 +26,7 @@ public sealed class MemberReplicas
     /// </summary>
     public async Task<(ShardStatus Status, IReadOnlyList<(ulong ShardId, IReplicaGrain Replica)> Replicas)> FindAsync(CancellationToken ct)
     {
-        var status = await _shards.StatusAsync(_shards.Map.Ranges[0].ShardId, ct);
+        var status = await _shards.StatusAsync(_shards.Map.ClusterStateShard, ct);
         var memberId = status.ReplicaId;
         var replicas = _shards.Map.Ranges
             .Where(range => range.Replicas.Contains(memberId))

@@ -94,7 +94,7 @@ public sealed class KvService
             }
             shard = owner;
         }
-        return shard ?? _shards.Map.Ranges[0].ShardId;
+        return shard ?? _shards.Map.ClusterStateShard;
     }
 
     private static void Check(KvError error)

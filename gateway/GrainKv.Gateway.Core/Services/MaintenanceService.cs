@@ -43,7 +43,7 @@ public sealed class MaintenanceService
     /// </summary>
     public async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
-        var status = await _shards.StatusAsync(_shards.Map.Ranges[0].ShardId, context.CancellationToken);
+        var status = await _shards.StatusAsync(_shards.Map.ClusterStateShard, context.CancellationToken);
         var response = new StatusResponse
         {
             Header = new ResponseHeader
@@ -73,7 +73,7 @@ public sealed class MaintenanceService
     public async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var read = new ShardRead { Serializable = true, HashKv = request };
-        return (await _shards.ReadAsync(_shards.Map.Ranges[0].ShardId, read, context.CancellationToken)).HashKv;
+        return (await _shards.ReadAsync(_shards.Map.ClusterStateShard, read, context.CancellationToken)).HashKv;
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed class MaintenanceService
     /// </summary>
     public async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
     {
-        var shard = _shards.Map.Ranges[0].ShardId;
+        var shard = _shards.Map.ClusterStateShard;
         var status = await _shards.StatusAsync(shard, context.CancellationToken);
         if (status.LeaderId != status.ReplicaId) EtcdErrors.Throw(ShardError.NotLeader);
         var memberId = status.ReplicaId;

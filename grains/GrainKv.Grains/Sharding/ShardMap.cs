@@ -29,7 +29,10 @@ public sealed class ShardMap
 
     public ShardRange this[ulong shardId] => _ranges.First(r => r.ShardId == shardId);
 
-    /// <summary>The shard that holds what belongs to the cluster rather than to a key (leases, alarms): the first.</summary>
+    /// <summary>
+    /// The shard that holds what belongs to the cluster rather than to a key (leases, alarms), and whose Raft group
+    /// answers for a member as a whole (its status, hash and leadership in Maintenance): the first.
+    /// </summary>
     public ulong ClusterStateShard => _ranges[0].ShardId;
 
     public IReadOnlyList<ShardRange> Ranges => _ranges;
