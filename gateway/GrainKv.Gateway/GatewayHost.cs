@@ -41,6 +41,7 @@ public static partial class GatewayHost
             : table is not null
                 ? await ReportedClusterAsync(table, options.InitialClusterToken, ct)
                 : throw new ArgumentException(StandaloneGatewayOptions.NoSilosError);
+        if (options.InitialCluster.Length > 0 && table is not null) await CheckAgainstTableAsync(cluster, table, options.InitialClusterToken, ct);
         // The gateway is no member: it answers with the ids of the members that served each request.
         var identity = new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
         var gatewayOptions = new GatewayOptions
@@ -98,6 +99,23 @@ public static partial class GatewayHost
         throw new InvalidOperationException(
             $"The live silos of cluster '{token}' in the membership table were bootstrapped into different clusters ({string.Join("; ", clusters)}). " +
             "Give the gateway --initial-cluster, or stop the silos that do not belong.");
+    }
+
+    /// <summary>
+    /// Given both, --initial-cluster wins, but it must describe the cluster the live silos in the table report: a
+    /// gateway answering with another cluster's ids would route by a shard map the silos do not share.
+    /// </summary>
+    private static async Task CheckAgainstTableAsync(ClusterBootstrap cluster, MembershipDirectory table, string token, CancellationToken ct)
+    {
+        foreach (var report in await table.ReadLiveBootstrapsAsync(ct))
+        {
+            var reported = ClusterBootstrap.Parse(report.Bootstrap);
+            if (reported.ClusterId == cluster.ClusterId) continue;
+            throw new InvalidOperationException(
+                $"--initial-cluster describes cluster {cluster.ClusterId:x16}, but the live silos {string.Join(", ", report.Silos)} of cluster " +
+                $"'{token}' in the membership table report cluster {reported.ClusterId:x16}. Give the silos' own --initial-cluster, or leave it " +
+                "out to use what they report.");
+        }
     }
 
     /// <summary>The silos of --initial-cluster at their first peer URL, with their client URLs from --endpoints when given (one per silo, in the same order).</summary>

@@ -64,13 +64,17 @@ public sealed partial class MembershipDirectory : ISiloDirectory, IAsyncDisposab
         var waiting = false;
         while (true)
         {
-            var reports = MembershipRules.Bootstraps(await _table.ReadAsync(ct).ConfigureAwait(false), _deathTimeout);
+            var reports = await ReadLiveBootstrapsAsync(ct).ConfigureAwait(false);
             if (reports.Count > 0) return reports;
             if (!waiting) LogWaitingForBootstrap(_cluster, _interval.TotalMilliseconds);
             waiting = true;
             await Task.Delay(_interval, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>What the live silos report now: none if no silo has joined yet.</summary>
+    public async Task<IReadOnlyList<BootstrapReport>> ReadLiveBootstrapsAsync(CancellationToken ct) =>
+        MembershipRules.Bootstraps(await _table.ReadAsync(ct).ConfigureAwait(false), _deathTimeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -186,6 +186,30 @@ public sealed class StandaloneGatewayTests
         Assert.Contains("or --initial-cluster", result.Stderr);
     }
 
+    /// <summary>Given both, --initial-cluster wins, so it must be the cluster the silos in the table report.</summary>
+    [Fact]
+    public async Task InitialClusterOtherThanTheTablesSilosReport_GatewayRefusesToStart()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        string[] membership = ["--membership-connection", await postgres.CreateDatabaseAsync("membership"), "--membership-heartbeat-interval", "250"];
+        using var cluster = await GrainKvCluster.StartAsync(size: 1, extraArguments: _ => membership);
+        // A gateway given the table alone waits for the silo's report: once it serves, the report is in the table.
+        using (await GrainKvGateway.StartFromMembershipTableAsync(membership))
+        {
+        }
+        var elsewhere = $"{cluster.Members[0].Name}=http://127.0.0.1:{FreePort.Next()}";
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Gateway.dll");
+
+        var result = await CommandLineTool.RunAsync("dotnet",
+            [gatewayDll, "--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--initial-cluster", elsewhere,
+                "--initial-cluster-token", GrainKvCluster.Token, .. membership],
+            TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}:\n{result.Output}");
+        Assert.Contains($"but the live silos {cluster.Members[0].Name}", result.Stderr);
+        Assert.Contains("in the membership table report cluster", result.Stderr);
+    }
+
     /// <summary>
     /// The fault scenario through a gateway, whatever the silos' storage and membership: a watch on every key
     /// and a register load through the gateway, the leader's silo SIGKILLed and restarted, then the checks.
