@@ -20,7 +20,7 @@ public sealed class SavedSnapshot : IAsyncLifetime
     public string Keys { get; private set; } = "";
     public long Revision { get; private set; }
     public long LeaseId { get; private set; }
-    public string LeaseIdHex => LeaseId.ToString("x", CultureInfo.InvariantCulture);
+    public string LeaseIdHex => LeaseId.ToString("x16", CultureInfo.InvariantCulture);
     public ulong ClusterId { get; private set; }
     public uint MemberHash { get; private set; }
 
