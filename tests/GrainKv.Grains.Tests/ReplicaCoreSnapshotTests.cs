@@ -1,12 +1,8 @@
-using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Shard;
 using GrainKv.Raft;
-using GrainKv.Shard;
-using GrainKv.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
+using static GrainKv.Grains.Tests.FollowerReplicas;
 
 namespace GrainKv.Grains.Tests;
 
@@ -17,14 +13,11 @@ namespace GrainKv.Grains.Tests;
 /// </summary>
 public sealed class ReplicaCoreSnapshotTests
 {
-    private const ulong Leader = 1;
-    private const ulong Term = 1;
-
     [Fact]
     public void TakeSnapshotIfDue_LeaderSnapshotArrivesWhileAWriteIsInFlight_TakesNoneAndInstallsTheLeaders()
     {
         var core = Follower(snapshotCount: 3);
-        core.Step(Append(count: 5));
+        core.Step(Append(to: 2, from: 1, count: 5));
         var inFlight = core.TakeReady()!;
         core.Apply(inFlight);
 
@@ -38,23 +31,6 @@ public sealed class ReplicaCoreSnapshotTests
         Assert.Null(ownSnapshot);
         Assert.Equal(10UL, install.Snapshot?.Metadata.Index);
         Assert.Equal(10UL, core.GetStatus().AppliedIndex);
-    }
-
-    private static ReplicaCore Follower(long snapshotCount)
-    {
-        var config = new RaftConfig { Id = 2, InitialVoters = [1, 2, 3] };
-        return RecoveredReplica.From(new ReplicaKey(1, 2), 1, StoredGroupState.Empty, config, new SeededRandomSource(1), NullLogger.Instance,
-            new ClusterIdentity(1, 2, "follower", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount)).Core;
-    }
-
-    private static Message Append(int count)
-    {
-        var append = new Message { Type = MessageType.Append, From = Leader, To = 2, Term = Term, Index = 0, LogTerm = 0, Commit = (ulong)count };
-        for (var index = 1; index <= count; index++)
-        {
-            append.Entries.Add(new Entry { Index = (ulong)index, Term = Term, Type = EntryType.EntryNormal, Data = Put($"k{index}").ToByteString() });
-        }
-        return append;
     }
 
     /// <summary>The leader compacted its log past what the follower has and sends its state at <paramref name="index"/> instead.</summary>
@@ -72,5 +48,4 @@ public sealed class ReplicaCoreSnapshotTests
         return new Message { Type = MessageType.InstallSnapshot, From = Leader, To = 2, Term = Term, Snapshot = snapshot };
     }
 
-    private static ShardCommand Put(string key) => new() { Put = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8("v") } };
 }

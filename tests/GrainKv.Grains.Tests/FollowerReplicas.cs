@@ -1,0 +1,44 @@
+using Etcdserverpb;
+using Google.Protobuf;
+using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Replication;
+using GrainKv.Raft;
+using GrainKv.Shard;
+using GrainKv.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GrainKv.Grains.Tests;
+
+/// <summary>
+/// A follower's <see cref="ReplicaCore"/> of shard 1 (voters 1, 2 and 3) with nothing stored, and what its leader,
+/// replica 1 in term 1, sends it, for tests that drive a core by hand as ReplicaDriver does.
+/// </summary>
+internal static class FollowerReplicas
+{
+    public const ulong Leader = 1;
+    public const ulong Term = 1;
+
+    public static ReplicaCore Follower(ulong replicaId = 2, long snapshotCount = 1000)
+    {
+        var config = new RaftConfig { Id = replicaId, InitialVoters = [1, 2, 3] };
+        return RecoveredReplica.From(new ReplicaKey(1, replicaId), 1, StoredGroupState.Empty, config, new SeededRandomSource(replicaId), NullLogger.Instance,
+            new ClusterIdentity(1, replicaId, "follower", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount)).Core;
+    }
+
+    /// <summary>Entries <paramref name="from"/> on to <paramref name="to"/>, each a put of "k{index}", all committed.</summary>
+    public static Message Append(ulong to, int from, int count)
+    {
+        var last = from + count - 1;
+        var append = new Message
+        {
+            Type = MessageType.Append, From = Leader, To = to, Term = Term, Index = (ulong)(from - 1), LogTerm = from == 1 ? 0 : Term, Commit = (ulong)last,
+        };
+        for (var index = from; index <= last; index++)
+        {
+            append.Entries.Add(new Entry { Index = (ulong)index, Term = Term, Type = EntryType.EntryNormal, Data = Put($"k{index}").ToByteString() });
+        }
+        return append;
+    }
+
+    public static ShardCommand Put(string key) => new() { Put = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8("v") } };
+}
