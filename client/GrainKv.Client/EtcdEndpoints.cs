@@ -1,4 +1,5 @@
 using GrainKv.Runtime.Grpc;
+using Grpc.Net.Client;
 
 namespace GrainKv.Client;
 
@@ -10,19 +11,16 @@ namespace GrainKv.Client;
 public sealed class EtcdEndpoints : IDisposable
 {
     private readonly Func<IReadOnlyList<Uri>> _list;
-    private readonly int _connectionsPerEndpoint;
     private readonly TimeSpan _connectTimeout;
     private readonly Lock _gate = new();
-    private readonly Dictionary<Uri, GrpcClient> _connections = [];
+    private readonly Dictionary<Uri, GrpcChannel> _connections = [];
     private Uri? _current;
 
     /// <param name="list">The endpoints as they are now; asked again whenever one fails.</param>
-    /// <param name="connectionsPerEndpoint">HTTP/2 connections to each endpoint that calls are spread over.</param>
     /// <param name="connectTimeout">How long connecting may take before the endpoint counts as down.</param>
-    public EtcdEndpoints(Func<IReadOnlyList<Uri>> list, int connectionsPerEndpoint = 1, TimeSpan? connectTimeout = null)
+    public EtcdEndpoints(Func<IReadOnlyList<Uri>> list, TimeSpan? connectTimeout = null)
     {
         _list = list;
-        _connectionsPerEndpoint = connectionsPerEndpoint;
         _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2);
     }
 
@@ -63,13 +61,13 @@ public sealed class EtcdEndpoints : IDisposable
     }
 
     /// <summary>The connection to <paramref name="endpoint"/>, made on first use.</summary>
-    public GrpcClient Connection(Uri endpoint)
+    public GrpcChannel Connection(Uri endpoint)
     {
         lock (_gate)
         {
             if (!_connections.TryGetValue(endpoint, out var connection))
             {
-                connection = new GrpcClient(endpoint, _connectionsPerEndpoint, _connectTimeout);
+                connection = GrpcChannels.Open(endpoint, _connectTimeout);
                 _connections.Add(endpoint, connection);
             }
             return connection;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Google.Protobuf;
 using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Client;
 
@@ -15,10 +15,8 @@ internal sealed class EtcdUnaryCalls(EtcdEndpoints endpoints, TimeSpan requestTi
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string path, TRequest request, MessageParser<TResponse> parser, bool idempotent,
-        CancellationToken ct)
-        where TRequest : IMessage
-        where TResponse : IMessage<TResponse>
+    /// <param name="call">Starts the call on an endpoint's channel with the options given (deadline, cancellation).</param>
+    public async Task<TResponse> CallAsync<TResponse>(Func<CallInvoker, CallOptions, AsyncUnaryCall<TResponse>> call, bool idempotent, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
@@ -27,15 +25,16 @@ internal sealed class EtcdUnaryCalls(EtcdEndpoints endpoints, TimeSpan requestTi
             var endpoint = endpoints.Current;
             if (endpoint is null)
             {
-                if (left <= RetryDelay) throw new RpcException(StatusCode.Unavailable, "grainkv: no endpoint is known");
+                if (left <= RetryDelay) throw new RpcException(new Status(StatusCode.Unavailable, "grainkv: no endpoint is known"));
                 await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
                 continue;
             }
             try
             {
-                return await endpoints.Connection(endpoint).UnaryAsync(path, request, parser, timeout: left, ct: ct).ConfigureAwait(false);
+                var options = new CallOptions(deadline: DateTime.UtcNow + left, cancellationToken: ct);
+                return await call(endpoints.Connection(endpoint).CreateCallInvoker(), options).ResponseAsync.ConfigureAwait(false);
             }
-            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable && (idempotent || error.NeverSent) && left > RetryDelay)
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable && (idempotent || error.NeverSent()) && left > RetryDelay)
             {
                 if (IsBrokenConnection(error)) endpoints.MoveOn(endpoint);
                 await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
@@ -43,12 +42,12 @@ internal sealed class EtcdUnaryCalls(EtcdEndpoints endpoints, TimeSpan requestTi
             catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable && IsBrokenConnection(error))
             {
                 endpoints.MoveOn(endpoint);
-                if (error.NeverSent || idempotent) throw;
-                throw new RpcException(StatusCode.Unavailable, "etcdserver: request timed out", error);
+                if (error.NeverSent() || idempotent) throw;
+                throw new RpcException(new Status(StatusCode.Unavailable, "etcdserver: request timed out", error));
             }
         }
     }
 
     /// <summary>The transport failed, as opposed to a server answering Unavailable itself.</summary>
-    private static bool IsBrokenConnection(RpcException error) => error.InnerException is HttpRequestException or IOException;
+    private static bool IsBrokenConnection(RpcException error) => error.Status.DebugException is HttpRequestException or IOException;
 }

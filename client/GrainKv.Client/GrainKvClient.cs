@@ -5,7 +5,7 @@ using GrainKv.Membership;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Client;
 using GrainKv.Runtime.Cluster;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mvccpb;
@@ -22,14 +22,6 @@ namespace GrainKv.Client;
 /// </summary>
 public sealed class GrainKvClient : IAsyncDisposable
 {
-    private const string RangePath = "/etcdserverpb.KV/Range";
-    private const string PutPath = "/etcdserverpb.KV/Put";
-    private const string DeleteRangePath = "/etcdserverpb.KV/DeleteRange";
-    private const string TxnPath = "/etcdserverpb.KV/Txn";
-    private const string LeaseGrantPath = "/etcdserverpb.Lease/LeaseGrant";
-    private const string LeaseRevokePath = "/etcdserverpb.Lease/LeaseRevoke";
-    private const string LeaseTimeToLivePath = "/etcdserverpb.Lease/LeaseTimeToLive";
-
     private readonly ClusterClient _grains;
     private readonly EtcdEndpoints _endpoints;
     private readonly EtcdUnaryCalls _calls;
@@ -44,7 +36,7 @@ public sealed class GrainKvClient : IAsyncDisposable
         _directory = directory;
         _options = options;
         _loggers = options.Loggers ?? NullLoggerFactory.Instance;
-        _endpoints = new EtcdEndpoints(endpoints(grains), options.ConnectionsPerEndpoint);
+        _endpoints = new EtcdEndpoints(endpoints(grains));
         _calls = new EtcdUnaryCalls(_endpoints, options.RequestTimeout);
     }
 
@@ -120,7 +112,7 @@ public sealed class GrainKvClient : IAsyncDisposable
 
     /// <summary>Any Range etcd serves (linearizable unless <c>serializable</c>).</summary>
     public Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken ct = default) =>
-        _calls.CallAsync(RangePath, request, RangeResponse.Parser, idempotent: true, ct);
+        _calls.CallAsync((channel, call) => new KV.KVClient(channel).RangeAsync(request, call), idempotent: true, ct);
 
     /// <summary>Sets the key; returns the revision of the write.</summary>
     public async Task<long> PutAsync(string key, string value, long leaseId = 0, CancellationToken ct = default)
@@ -130,18 +122,18 @@ public sealed class GrainKvClient : IAsyncDisposable
     }
 
     public Task<PutResponse> PutAsync(PutRequest request, CancellationToken ct = default) =>
-        _calls.CallAsync(PutPath, request, PutResponse.Parser, idempotent: false, ct);
+        _calls.CallAsync((channel, call) => new KV.KVClient(channel).PutAsync(request, call), idempotent: false, ct);
 
     /// <summary>Deletes the key; returns how many keys were deleted (0 or 1).</summary>
     public async Task<long> DeleteAsync(string key, CancellationToken ct = default) =>
         (await DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8(key) }, ct).ConfigureAwait(false)).Deleted;
 
     public Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, CancellationToken ct = default) =>
-        _calls.CallAsync(DeleteRangePath, request, DeleteRangeResponse.Parser, idempotent: false, ct);
+        _calls.CallAsync((channel, call) => new KV.KVClient(channel).DeleteRangeAsync(request, call), idempotent: false, ct);
 
     /// <summary>A transaction: the compares decide which branch runs, atomically, in one revision.</summary>
     public Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken ct = default) =>
-        _calls.CallAsync(TxnPath, request, TxnResponse.Parser, idempotent: false, ct);
+        _calls.CallAsync((channel, call) => new KV.KVClient(channel).TxnAsync(request, call), idempotent: false, ct);
 
     /// <summary>The events on the key (every key under it, with <paramref name="prefix"/>) from <paramref name="fromRevision"/> on, or from now.</summary>
     public IAsyncEnumerable<Event> WatchAsync(string key, bool prefix = false, long fromRevision = 0, CancellationToken ct = default)
@@ -164,9 +156,9 @@ public sealed class GrainKvClient : IAsyncDisposable
             {
                 if (response.CompactRevision != 0)
                 {
-                    throw new RpcException(StatusCode.OutOfRange, "etcdserver: mvcc: required revision has been compacted");
+                    throw new RpcException(new Status(StatusCode.OutOfRange, "etcdserver: mvcc: required revision has been compacted"));
                 }
-                if (response.Canceled) throw new RpcException(StatusCode.InvalidArgument, response.CancelReason);
+                if (response.Canceled) throw new RpcException(new Status(StatusCode.InvalidArgument, response.CancelReason));
                 foreach (var e in response.Events) yield return e;
             }
         }
@@ -176,18 +168,19 @@ public sealed class GrainKvClient : IAsyncDisposable
     public async Task<Lease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct = default)
     {
         var request = new LeaseGrantRequest { TTL = (long)Math.Ceiling(ttl.TotalSeconds) };
-        var granted = await _calls.CallAsync(LeaseGrantPath, request, LeaseGrantResponse.Parser, idempotent: true, ct).ConfigureAwait(false);
+        var granted = await _calls.CallAsync((channel, call) => new Etcdserverpb.Lease.LeaseClient(channel).LeaseGrantAsync(request, call), idempotent: true, ct)
+            .ConfigureAwait(false);
         return new Lease(this, _endpoints, granted.ID, TimeSpan.FromSeconds(granted.TTL), _loggers.CreateLogger<Lease>());
     }
 
     /// <summary>The lease's remaining TTL in seconds, -1 when it does not exist.</summary>
     public async Task<long> LeaseTimeToLiveAsync(long leaseId, CancellationToken ct = default) =>
-        (await _calls.CallAsync(LeaseTimeToLivePath, new LeaseTimeToLiveRequest { ID = leaseId }, LeaseTimeToLiveResponse.Parser, idempotent: true, ct)
+        (await _calls.CallAsync((channel, call) => new Etcdserverpb.Lease.LeaseClient(channel).LeaseTimeToLiveAsync(new LeaseTimeToLiveRequest { ID = leaseId }, call), idempotent: true, ct)
             .ConfigureAwait(false)).TTL;
 
     /// <summary>Revokes the lease, deleting its keys.</summary>
     public Task<LeaseRevokeResponse> RevokeLeaseAsync(long leaseId, CancellationToken ct = default) =>
-        _calls.CallAsync(LeaseRevokePath, new LeaseRevokeRequest { ID = leaseId }, LeaseRevokeResponse.Parser, idempotent: true, ct);
+        _calls.CallAsync((channel, call) => new Etcdserverpb.Lease.LeaseClient(channel).LeaseRevokeAsync(new LeaseRevokeRequest { ID = leaseId }, call), idempotent: true, ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace GrainKv.Client;
@@ -14,7 +14,6 @@ namespace GrainKv.Client;
 /// </summary>
 public sealed partial class Lease : IAsyncDisposable
 {
-    private const string KeepAlivePath = "/etcdserverpb.Lease/LeaseKeepAlive";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly GrainKvClient _client;
@@ -73,15 +72,14 @@ public sealed partial class Lease : IAsyncDisposable
             try
             {
                 if (endpoint is null) throw new InvalidOperationException("no endpoint is known");
-                using var call = _endpoints.Connection(endpoint).Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(KeepAlivePath,
-                    LeaseKeepAliveResponse.Parser, timeout: Timeout.InfiniteTimeSpan, ct: stopping);
+                using var call = new Etcdserverpb.Lease.LeaseClient(_endpoints.Connection(endpoint)).LeaseKeepAlive(cancellationToken: stopping);
                 // The wait for an answer ends at the lease's expiry through the read's own token: an
                 // async iterator must not be disposed while a MoveNextAsync is still running.
                 using var expiry = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                await using var answers = call.ReadAllAsync(expiry.Token).GetAsyncEnumerator(expiry.Token);
+                await using var answers = call.ResponseStream.ReadAllAsync(expiry.Token).GetAsyncEnumerator(expiry.Token);
                 while (true)
                 {
-                    await call.WriteAsync(new LeaseKeepAliveRequest { ID = Id }, stopping);
+                    await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = Id }, stopping);
                     var untilExpiry = Ttl - Stopwatch.GetElapsedTime(keptAt);
                     if (untilExpiry <= TimeSpan.Zero) break;
                     expiry.CancelAfter(untilExpiry);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +16,6 @@ namespace GrainKv.Client;
 /// </summary>
 public sealed partial class ResumableWatchStream : IDisposable
 {
-    private const string WatchPath = "/etcdserverpb.Watch/Watch";
     private const int ReceiveBatchMax = 128;
 
     /// <summary>An upstream stream that lasted this long counts as having worked, even if it had nothing to send.</summary>
@@ -57,7 +56,7 @@ public sealed partial class ResumableWatchStream : IDisposable
         }
         catch (ChannelClosedException closed) when (closed.InnerException is RpcException failure)
         {
-            throw new RpcException(failure.StatusCode, failure.Message, failure.InnerException);
+            throw new RpcException(failure.Status);
         }
         var batch = new List<WatchResponse> { first };
         while (batch.Count < ReceiveBatchMax && _responses.Reader.TryRead(out var next)) batch.Add(next);
@@ -100,13 +99,13 @@ public sealed partial class ResumableWatchStream : IDisposable
                 }
                 // An endpoint that answered, or held the stream for a while, was up until now: the failing starts here.
                 if (_answered || Stopwatch.GetElapsedTime(started) > HealthyAttempt) failingSince = Stopwatch.GetTimestamp();
-                LogUpstreamLost(endpoint, failure.Message);
+                LogUpstreamLost(endpoint, ReasonOf(failure));
                 endpoint = _endpoints.MoveOn(endpoint);
             }
             if (Stopwatch.GetElapsedTime(failingSince) > _options.GiveUpAfter)
             {
-                _responses.Writer.TryComplete(new RpcException(StatusCode.Unavailable,
-                    $"grainkv: no endpoint answered the watch for {_options.GiveUpAfter.TotalSeconds:0} s: {failure.Message}", failure));
+                _responses.Writer.TryComplete(new RpcException(new Status(StatusCode.Unavailable,
+                    $"grainkv: no endpoint answered the watch for {_options.GiveUpAfter.TotalSeconds:0} s: {ReasonOf(failure)}", failure)));
                 return;
             }
             try
@@ -126,8 +125,7 @@ public sealed partial class ResumableWatchStream : IDisposable
     private async Task RelayAsync(Uri endpoint, CancellationToken stopping)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        using var call = _endpoints.Connection(endpoint).Duplex<WatchRequest, WatchResponse>(WatchPath, WatchResponse.Parser,
-            timeout: Timeout.InfiniteTimeSpan, ct: attempt.Token);
+        using var call = new Etcdserverpb.Watch.WatchClient(_endpoints.Connection(endpoint)).Watch(cancellationToken: attempt.Token);
         IReadOnlyList<WatchRequest> resume;
         int watchers;
         lock (_gate)
@@ -136,11 +134,11 @@ public sealed partial class ResumableWatchStream : IDisposable
             watchers = _state.WatcherCount;
         }
         if (Interlocked.Increment(ref _resumes) > 0) LogResuming(endpoint, watchers);
-        foreach (var request in resume) await call.WriteAsync(request, attempt.Token).ConfigureAwait(false);
+        foreach (var request in resume) await call.RequestStream.WriteAsync(request, attempt.Token).ConfigureAwait(false);
         var writer = WriteRequestsAsync(call, attempt);
         try
         {
-            await foreach (var response in call.ReadAllAsync(attempt.Token).ConfigureAwait(false))
+            await foreach (var response in call.ResponseStream.ReadAllAsync(attempt.Token).ConfigureAwait(false))
             {
                 _answered = true;
                 IReadOnlyList<WatchResponse> relayed;
@@ -159,7 +157,7 @@ public sealed partial class ResumableWatchStream : IDisposable
     /// Passes the client's requests upstream. A request is noted in the state the moment it is taken, so one
     /// the upstream never got is sent again by the next resume. A failed write ends the attempt.
     /// </summary>
-    private async Task WriteRequestsAsync(DuplexCall<WatchRequest, WatchResponse> call, CancellationTokenSource attempt)
+    private async Task WriteRequestsAsync(AsyncDuplexStreamingCall<WatchRequest, WatchResponse> call, CancellationTokenSource attempt)
     {
         try
         {
@@ -173,7 +171,7 @@ public sealed partial class ResumableWatchStream : IDisposable
                         if (!_requests.Reader.TryRead(out var request)) break;
                         upstream = _state.FromClient(request);
                     }
-                    await call.WriteAsync(upstream, attempt.Token).ConfigureAwait(false);
+                    await call.RequestStream.WriteAsync(upstream, attempt.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -182,6 +180,8 @@ public sealed partial class ResumableWatchStream : IDisposable
             await attempt.CancelAsync().ConfigureAwait(false);
         }
     }
+
+    private static string ReasonOf(Exception failure) => failure is RpcException rpc ? rpc.Status.Detail : failure.Message;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Watch stream lost its upstream {Endpoint}: {Reason}")]
     private partial void LogUpstreamLost(Uri endpoint, string reason);

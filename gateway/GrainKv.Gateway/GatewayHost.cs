@@ -78,9 +78,8 @@ public static partial class GatewayHost
             string.Join(',', cluster.Members.Select(m => m.Name)), cluster.ClusterId,
             options.InitialCluster.Length > 0 ? "--initial-cluster" : "membership table", table is not null ? "membership table" : "--initial-cluster");
 
-        var registry = EtcdGateway.CreateRegistry(app.Services);
-        if (options.EnableGrainCalls) GrainCallForwarding.Register(registry, app.Services.GetRequiredService<ClusterClient>());
-        app.UseGrpcServices(registry, EtcdGateway.ServerOptions(gatewayOptions));
+        app.MapEtcdServices();
+        if (options.EnableGrainCalls) app.MapGrpcService<GrainCallForwarding>();
         app.MapDiagnostics();
 
         await app.RunAsync(ct);

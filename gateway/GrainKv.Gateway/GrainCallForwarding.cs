@@ -1,7 +1,6 @@
 using GrainKv.Runtime.Client;
-using GrainKv.Runtime.Cluster;
-using GrainKv.Runtime.Grpc;
 using GrainKv.Silo.Protocol;
+using Grpc.Core;
 
 namespace GrainKv.Gateway;
 
@@ -10,9 +9,8 @@ namespace GrainKv.Gateway;
 /// connected to gateways only, can call grains: each call is placed and sent on as the gateway's own are.
 /// A call that broke off at the silo answers Unavailable, which the client's runtime takes as "may have run".
 /// </summary>
-internal static class GrainCallForwarding
+internal sealed class GrainCallForwarding(ClusterClient cluster) : SiloPeer.SiloPeerBase
 {
-    public static void Register(GrpcServiceRegistry registry, ClusterClient cluster) =>
-        registry.AddUnary<GrainCallRequest, GrainCallResponse>(SiloServices.CallPath, GrainCallRequest.Parser,
-            (request, context) => cluster.ForwardAsync(request, context.CancellationToken));
+    public override Task<GrainCallResponse> Call(GrainCallRequest request, ServerCallContext context) =>
+        cluster.ForwardAsync(request, context.CancellationToken);
 }

@@ -93,12 +93,9 @@ public static partial class SiloHost
 
         // Peer URLs carry silo-to-silo traffic (Raft messages, remote grain calls); client URLs the etcd API.
         var peerPorts = options.ListenPeerUrls.Select(u => u.Port).ToHashSet();
-        var siloRegistry = new GrpcServiceRegistry();
-        SiloServices.Register(siloRegistry, app.Services);
-        // A Raft InstallSnapshot carries a whole shard's state in one message.
-        var siloServerOptions = new GrpcServerOptions { MaxReceiveMessageBytes = int.MaxValue };
-        app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseGrpcServices(siloRegistry, siloServerOptions));
-        app.UseGrpcServices(EtcdGateway.CreateRegistry(app.Services), EtcdGateway.ServerOptions(gatewayOptions));
+        app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseRouting().UseEndpoints(e => e.MapSiloPeerService()));
+        app.UseRouting();
+        app.MapEtcdServices();
         app.MapDiagnostics();
 
         var membership = SiloMembership.AgentOf(app.Services);

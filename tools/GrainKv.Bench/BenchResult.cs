@@ -1,4 +1,4 @@
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 

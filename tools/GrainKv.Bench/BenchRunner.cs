@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -16,43 +16,32 @@ public sealed class BenchRunner(BenchSettings settings, IWorkload workload, Text
 
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
-        GrpcClient[] connections = settings.Connection.OpenClients();
-        try
+        using EtcdConnections connections = settings.Connection.Open();
+        if (settings.WarmupRequests > 0)
         {
-            if (settings.WarmupRequests > 0)
-            {
-                await RunPhaseAsync(connections, new RequestBudget(settings.WarmupRequests, RequestBudget.Unbounded), ct);
-            }
-
-            long start = Stopwatch.GetTimestamp();
-            long deadline = settings.Duration is { } duration ? start + (long)(duration.TotalSeconds * Stopwatch.Frequency) : RequestBudget.Unbounded;
-            var budget = new RequestBudget(settings.TotalRequests ?? RequestBudget.Unbounded, deadline);
-            Interlocked.Exchange(ref _completed, 0);
-
-            using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            Task progress = settings.ShowProgress ? ShowProgressAsync(start, progressStop.Token) : Task.CompletedTask;
-            ClientTally tally = await RunPhaseAsync(connections, budget, ct);
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            await progressStop.CancelAsync();
-            await progress;
-            return BenchResult.From(tally, elapsed);
+            await RunPhaseAsync(connections, new RequestBudget(settings.WarmupRequests, RequestBudget.Unbounded), ct);
         }
-        finally
-        {
-            foreach (var connection in connections)
-            {
-                connection.Dispose();
-            }
-        }
+
+        long start = Stopwatch.GetTimestamp();
+        long deadline = settings.Duration is { } duration ? start + (long)(duration.TotalSeconds * Stopwatch.Frequency) : RequestBudget.Unbounded;
+        var budget = new RequestBudget(settings.TotalRequests ?? RequestBudget.Unbounded, deadline);
+        Interlocked.Exchange(ref _completed, 0);
+
+        using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task progress = settings.ShowProgress ? ShowProgressAsync(start, progressStop.Token) : Task.CompletedTask;
+        ClientTally tally = await RunPhaseAsync(connections, budget, ct);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        await progressStop.CancelAsync();
+        await progress;
+        return BenchResult.From(tally, elapsed);
     }
 
-    private async Task<ClientTally> RunPhaseAsync(GrpcClient[] connections, RequestBudget budget, CancellationToken ct)
+    private async Task<ClientTally> RunPhaseAsync(EtcdConnections connections, RequestBudget budget, CancellationToken ct)
     {
         var clients = new Task<ClientTally>[settings.Clients];
         for (int i = 0; i < clients.Length; i++)
         {
-            GrpcClient connection = connections[i % connections.Length];
-            clients[i] = Task.Run(() => RunClientAsync(connection, budget, ct), CancellationToken.None);
+            clients[i] = Task.Run(() => RunClientAsync(connections, budget, ct), CancellationToken.None);
         }
 
         var total = new ClientTally();
@@ -64,7 +53,7 @@ public sealed class BenchRunner(BenchSettings settings, IWorkload workload, Text
         return total;
     }
 
-    private async Task<ClientTally> RunClientAsync(GrpcClient connection, RequestBudget budget, CancellationToken ct)
+    private async Task<ClientTally> RunClientAsync(EtcdConnections connections, RequestBudget budget, CancellationToken ct)
     {
         var tally = new ClientTally();
         var random = new Random();
@@ -73,17 +62,17 @@ public sealed class BenchRunner(BenchSettings settings, IWorkload workload, Text
             long start = Stopwatch.GetTimestamp();
             try
             {
-                await workload.SendAsync(connection, requestNumber, random, ct);
+                await workload.SendAsync(connections.Next(), requestNumber, random, ct);
                 tally.Latency.Record(StopwatchTime.NanosecondsBetween(start, Stopwatch.GetTimestamp()));
+            }
+            catch (Exception error) when (CallFailure.IsRunInterrupted(error, ct))
+            {
+                // Interrupted: the request in flight has no outcome; the run reports what completed before it.
+                break;
             }
             catch (RpcException error)
             {
                 tally.RecordError(error.StatusCode);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Interrupted: the request in flight has no outcome; the run reports what completed before it.
-                break;
             }
 
             Interlocked.Increment(ref _completed);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -17,7 +17,7 @@ public sealed class LeaseKeepAliveRun(LeaseKeepAliveSettings settings, ServerCpu
 
     public async Task<LeaseKeepAliveResult> RunAsync(CancellationToken ct)
     {
-        GrpcClient[] clients = settings.Connection.OpenClients();
+        using EtcdConnections connections = settings.Connection.Open();
         long idBase = Random.Shared.NextInt64(1, long.MaxValue - settings.Leases);
         var streams = new List<LeaseKeepAliveStream>(settings.Streams);
         CpuSample? cpuStart = null;
@@ -33,7 +33,7 @@ public sealed class LeaseKeepAliveRun(LeaseKeepAliveSettings settings, ServerCpu
             for (int i = 0; i < settings.Streams; i++)
             {
                 int[] leases = Enumerable.Range(0, settings.Leases).Where(lease => lease % settings.Streams == i).ToArray();
-                streams.Add(new LeaseKeepAliveStream(clients[i % clients.Length], settings, timeline, idBase, leases, sentTimestamps));
+                streams.Add(new LeaseKeepAliveStream(connections.Next(), settings, timeline, idBase, leases, sentTimestamps));
             }
 
             Task senders = Task.WhenAll(streams.Select(stream => stream.RunAsync(ct)));
@@ -47,18 +47,13 @@ public sealed class LeaseKeepAliveRun(LeaseKeepAliveSettings settings, ServerCpu
 
             await senders;
             await Task.WhenAll(streams.Select(stream => stream.CloseAsync(AnswersTimeout)));
-            revokeErrors = await RevokeAsync(clients, idBase, ct);
+            revokeErrors = await RevokeAsync(connections, idBase, ct);
         }
         finally
         {
             foreach (var stream in streams)
             {
                 await stream.DisposeAsync();
-            }
-
-            foreach (var client in clients)
-            {
-                client.Dispose();
             }
         }
 
@@ -89,7 +84,7 @@ public sealed class LeaseKeepAliveRun(LeaseKeepAliveSettings settings, ServerCpu
     }
 
     /// <summary>Revokes every lease; a lease the server already dropped answers an error, counted, not thrown.</summary>
-    private async Task<int> RevokeAsync(GrpcClient[] clients, long idBase, CancellationToken ct)
+    private async Task<int> RevokeAsync(EtcdConnections connections, long idBase, CancellationToken ct)
     {
         int errors = 0;
         await Parallel.ForEachAsync(
@@ -99,8 +94,7 @@ public sealed class LeaseKeepAliveRun(LeaseKeepAliveSettings settings, ServerCpu
             {
                 try
                 {
-                    await clients[lease % clients.Length].UnaryAsync(
-                        EtcdMethods.LeaseRevoke, new LeaseRevokeRequest { ID = idBase + lease }, LeaseRevokeResponse.Parser, ct: ct);
+                    await connections.Next().Lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = idBase + lease }, cancellationToken: ct);
                 }
                 catch (RpcException)
                 {

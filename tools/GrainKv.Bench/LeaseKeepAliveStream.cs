@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -14,7 +14,7 @@ namespace GrainKv.Bench;
 /// </summary>
 public sealed class LeaseKeepAliveStream : TimedDuplexStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>
 {
-    private readonly GrpcClient _client;
+    private readonly EtcdConnection _connection;
     private readonly LeaseKeepAliveSettings _settings;
     private readonly long _idBase;
     private readonly int[] _leases;
@@ -25,12 +25,11 @@ public sealed class LeaseKeepAliveStream : TimedDuplexStream<LeaseKeepAliveReque
 
     /// <param name="leases">The run's lease numbers this stream keeps alive, ascending.</param>
     /// <param name="sentTimestamps">Shared by the run's streams: when each lease's last keep-alive was sent.</param>
-    public LeaseKeepAliveStream(GrpcClient client, LeaseKeepAliveSettings settings, KeepAliveTimeline timeline, long idBase, int[] leases,
+    public LeaseKeepAliveStream(EtcdConnection connection, LeaseKeepAliveSettings settings, KeepAliveTimeline timeline, long idBase, int[] leases,
         long[] sentTimestamps)
-        : base(client.Duplex<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
-            EtcdMethods.LeaseKeepAlive, LeaseKeepAliveResponse.Parser, timeout: Timeout.InfiniteTimeSpan))
+        : base(connection.Lease.LeaseKeepAlive())
     {
-        _client = client;
+        _connection = connection;
         _settings = settings;
         _timeline = timeline;
         _idBase = idBase;
@@ -70,15 +69,15 @@ public sealed class LeaseKeepAliveStream : TimedDuplexStream<LeaseKeepAliveReque
                 long due = _timeline.Start + round * interval + interval * lease / _settings.Leases;
                 if (due >= _timeline.WindowEnd)
                 {
-                    await Call.CompleteAsync();
+                    await Call.RequestStream.CompleteAsync();
                     return;
                 }
 
                 await StopwatchTime.DelayUntilAsync(due, ct);
                 if (round == 0)
                 {
-                    grants[i] = _client.UnaryAsync(EtcdMethods.LeaseGrant,
-                        new LeaseGrantRequest { ID = _idBase + lease, TTL = _settings.TtlSeconds }, LeaseGrantResponse.Parser, ct: ct);
+                    grants[i] = _connection.Lease.LeaseGrantAsync(
+                        new LeaseGrantRequest { ID = _idBase + lease, TTL = _settings.TtlSeconds }, cancellationToken: ct).ResponseAsync;
                     continue;
                 }
 
@@ -90,7 +89,7 @@ public sealed class LeaseKeepAliveStream : TimedDuplexStream<LeaseKeepAliveReque
                 Volatile.Write(ref _sentTimestamps[lease], Stopwatch.GetTimestamp());
                 try
                 {
-                    await Call.WriteAsync(new LeaseKeepAliveRequest { ID = _idBase + lease }, ct);
+                    await Call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = _idBase + lease }, ct);
                 }
                 catch (Exception error) when (CallFailure.IsCallOver(error, ct))
                 {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GrainKv.Runtime.Grpc;
 
 namespace GrainKv.Bench;
 

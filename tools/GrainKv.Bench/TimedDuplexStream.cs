@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Google.Protobuf;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -9,18 +8,16 @@ namespace GrainKv.Bench;
 /// arrived. Failures after the run began closing it are the closing, not the stream's, and are not reported.
 /// </summary>
 public abstract class TimedDuplexStream<TRequest, TResponse> : IAsyncDisposable
-    where TRequest : IMessage
-    where TResponse : IMessage<TResponse>
 {
     private Task _reader = Task.CompletedTask;
     private volatile bool _closing;
 
-    protected TimedDuplexStream(DuplexCall<TRequest, TResponse> call)
+    protected TimedDuplexStream(AsyncDuplexStreamingCall<TRequest, TResponse> call)
     {
         Call = call;
     }
 
-    protected DuplexCall<TRequest, TResponse> Call { get; }
+    protected AsyncDuplexStreamingCall<TRequest, TResponse> Call { get; }
 
     /// <summary>Completes when the reader stopped: the server ended the call, it failed, or it was disposed.</summary>
     protected Task Reader => _reader;
@@ -59,7 +56,7 @@ public abstract class TimedDuplexStream<TRequest, TResponse> : IAsyncDisposable
     {
         try
         {
-            await foreach (TResponse response in Call.ReadAllAsync())
+            await foreach (TResponse response in Call.ResponseStream.ReadAllAsync())
             {
                 if (!OnResponse(response, Stopwatch.GetTimestamp()))
                 {

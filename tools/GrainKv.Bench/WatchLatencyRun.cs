@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -13,8 +13,8 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
 {
     public async Task<WatchLatencyResult> RunAsync(CancellationToken ct)
     {
-        GrpcClient[] clients = settings.Connection.OpenClients();
-        using var putClient = new GrpcClient(settings.Connection.Endpoints[0]);
+        using EtcdConnections connections = settings.Connection.Open();
+        using var putConnection = new EtcdConnection(settings.Connection.Endpoints[0]);
         var putSentTimestamps = new long[settings.PutTotal];
         var countdown = new EventCountdown(settings.EventsExpected);
         var streams = new List<WatchLatencyStream>(settings.Streams);
@@ -26,7 +26,7 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
             long setupStart = Stopwatch.GetTimestamp();
             for (int i = 0; i < settings.Streams; i++)
             {
-                streams.Add(new WatchLatencyStream(clients[i % clients.Length], settings.Key, settings.WatchersPerStream, putSentTimestamps, countdown));
+                streams.Add(new WatchLatencyStream(connections.Next(), settings.Key, settings.WatchersPerStream, putSentTimestamps, countdown));
             }
 
             await Task.WhenAll(streams.Select(stream => stream.CreateWatchersAsync(ct)));
@@ -34,7 +34,7 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
             statusOutput.WriteLine($"{settings.Watchers} watchers created on {settings.Streams} streams in {setupSeconds:F2} s; putting");
 
             CpuSample? cpuStart = serverCpu?.Sample();
-            putLatency = await PutAsync(putClient, putSentTimestamps, ct);
+            putLatency = await PutAsync(putConnection, putSentTimestamps, ct);
             await countdown.WaitAsync(settings.DrainTimeout, ct);
             cpu = serverCpu is null ? null : ServerCpu.Between(serverCpu.Pid, cpuStart!.Value, serverCpu.Sample());
         }
@@ -43,11 +43,6 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
             foreach (var stream in streams)
             {
                 await stream.DisposeAsync();
-            }
-
-            foreach (var client in clients)
-            {
-                client.Dispose();
             }
         }
 
@@ -69,7 +64,7 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
     }
 
     /// <summary>Put n is due n/rate seconds after the first; a put that comes due while the last is in flight goes as soon as it answers.</summary>
-    private async Task<LatencyHistogram> PutAsync(GrpcClient client, long[] sentTimestamps, CancellationToken ct)
+    private async Task<LatencyHistogram> PutAsync(EtcdConnection connection, long[] sentTimestamps, CancellationToken ct)
     {
         var latency = new LatencyHistogram();
         long start = Stopwatch.GetTimestamp();
@@ -80,7 +75,7 @@ public sealed class WatchLatencyRun(WatchLatencySettings settings, ServerCpuMete
             var request = new PutRequest { Key = settings.Key, Value = PutNumberValue.Create(n, settings.ValueBytes) };
             long sent = Stopwatch.GetTimestamp();
             Volatile.Write(ref sentTimestamps[n], sent);
-            await client.UnaryAsync(EtcdMethods.Put, request, PutResponse.Parser, ct: ct);
+            await connection.Kv.PutAsync(request, cancellationToken: ct);
             latency.Record(StopwatchTime.NanosecondsBetween(sent, Stopwatch.GetTimestamp()));
         }
 

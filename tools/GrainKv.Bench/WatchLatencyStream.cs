@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Bench;
 
@@ -20,8 +20,8 @@ public sealed class WatchLatencyStream : TimedDuplexStream<WatchRequest, WatchRe
     private readonly Dictionary<long, int> _nextPutByWatchId = [];
 
     /// <param name="putSentTimestamps">When each put was sent, on the <see cref="Stopwatch"/> scale; written before the put goes out.</param>
-    public WatchLatencyStream(GrpcClient client, ByteString key, int watchers, long[] putSentTimestamps, EventCountdown countdown)
-        : base(client.Duplex<WatchRequest, WatchResponse>(EtcdMethods.Watch, WatchResponse.Parser, timeout: Timeout.InfiniteTimeSpan))
+    public WatchLatencyStream(EtcdConnection connection, ByteString key, int watchers, long[] putSentTimestamps, EventCountdown countdown)
+        : base(connection.Watch.Watch())
     {
         _key = key;
         _watchers = watchers;
@@ -52,7 +52,7 @@ public sealed class WatchLatencyStream : TimedDuplexStream<WatchRequest, WatchRe
         {
             for (int i = 0; i < _watchers; i++)
             {
-                await Call.WriteAsync(create, ct);
+                await Call.RequestStream.WriteAsync(create, ct);
             }
         }
         catch (Exception error) when (CallFailure.IsCallOver(error, ct))
@@ -91,7 +91,7 @@ public sealed class WatchLatencyStream : TimedDuplexStream<WatchRequest, WatchRe
     protected override void OnFailed(string reason)
     {
         Error = reason;
-        _allCreated.TrySetException(new RpcException(StatusCode.Unavailable, $"a watch stream failed: {reason}"));
+        _allCreated.TrySetException(new RpcException(new Status(StatusCode.Unavailable, $"a watch stream failed: {reason}")));
     }
 
     private void Tally(WatchResponse response, long receivedTimestamp)

@@ -3,15 +3,14 @@ using BenchmarkDotNet.Attributes;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Mvcc;
-using GrainKv.Runtime.Grpc;
 using GrainKv.Watch;
 
 namespace GrainKv.Microbench;
 
 /// <summary>
 /// Watch fan-out: one put to a key that 10,000 watchers on 100 streams watch (compare.sh's watch scenario). An
-/// operation applies the put to the store, hands its event to the hub, takes every stream's outbox and writes each
-/// response as a gRPC frame, as the Watch service does; flushing to the sockets is left to the end-to-end benchmark.
+/// operation applies the put to the store, hands its event to the hub, takes every stream's outbox and serializes each
+/// response, as the Watch service has Grpc.AspNetCore do; flushing to the sockets is left to the end-to-end benchmark.
 /// </summary>
 [MemoryDiagnoser]
 [ShortInProcessJob]
@@ -45,7 +44,7 @@ public class WatchFanOutBenchmarks
         _hub.TakeReadyStreams();
     }
 
-    /// <summary>Returns the bytes framed, which must be one event response per watcher.</summary>
+    /// <summary>Returns the bytes serialized, which must be one event response per watcher.</summary>
     [Benchmark]
     public int PutToKeyWithTenThousandWatchers()
     {
@@ -58,7 +57,7 @@ public class WatchFanOutBenchmarks
         {
             foreach (var response in stream.TakeOutbox())
             {
-                GrpcFrame.Write(_frames, response);
+                response.WriteTo(_frames);
                 responses++;
             }
         }

@@ -2,7 +2,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Services;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Coordination;
 

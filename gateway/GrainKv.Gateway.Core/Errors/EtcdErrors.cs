@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using GrainKv.Gateway.Coordination;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Errors;
@@ -55,7 +55,7 @@ public static class EtcdErrors
     /// against etcd 3.4: an unknown lease, an empty key). Other statuses pass through.
     /// </summary>
     public static RpcException AsEmbeddedClientError(RpcException error) =>
-        error.Message.StartsWith("etcdserver: ", StringComparison.Ordinal) ? new RpcException(StatusCode.Unknown, error.Message) : error;
+        error.Status.Detail.StartsWith("etcdserver: ", StringComparison.Ordinal) ? new RpcException(new Status(StatusCode.Unknown, error.Status.Detail)) : error;
 
     /// <summary>
     /// Exceptions are bugs or broken infrastructure. A dead silo, a storage outage or a shutdown is
@@ -63,10 +63,10 @@ public static class EtcdErrors
     /// </summary>
     public static (StatusCode Code, string Message) ToStatus(Exception exception) => exception switch
     {
-        RpcException rpc => (rpc.StatusCode, rpc.Message),
+        RpcException rpc => (rpc.StatusCode, rpc.Status.Detail),
         TimeoutException => ToStatus(ShardError.Timeout),
         Runtime.Cluster.SiloUnreachableException => ToStatus(ShardError.NoLeader),
-        OperationCanceledException => (StatusCode.Canceled, "context canceled"),
+        OperationCanceledException => (StatusCode.Cancelled, "context canceled"),
         ObjectDisposedException => ToStatus(ShardError.Stopped),
         IOException or System.Data.Common.DbException => (StatusCode.Unavailable, "etcdserver: " + exception.Message),
         _ => (StatusCode.Internal, exception.Message),
@@ -76,13 +76,13 @@ public static class EtcdErrors
     public static void Throw(ShardError error)
     {
         var (code, message) = ToStatus(error);
-        throw new RpcException(code, message);
+        throw new RpcException(new Status(code, message));
     }
 
     [DoesNotReturn]
     public static void Throw(CoordinationError error)
     {
         var (code, message) = ToStatus(error);
-        throw new RpcException(code, message);
+        throw new RpcException(new Status(code, message));
     }
 }

@@ -6,6 +6,7 @@ using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Shard;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Routing;
 
@@ -38,8 +39,8 @@ public sealed class ShardClient
         var shards = Map.ShardsFor(key, rangeEnd);
         if (shards.Count != 1)
         {
-            throw new Runtime.Grpc.RpcException(Runtime.Grpc.StatusCode.Unimplemented,
-                "grainkv: a request spanning several shards is not supported yet");
+            throw new RpcException(new Status(StatusCode.Unimplemented,
+                "grainkv: a request spanning several shards is not supported yet"));
         }
         return shards[0];
     }

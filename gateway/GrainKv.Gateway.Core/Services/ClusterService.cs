@@ -3,12 +3,12 @@ using Etcdserverpb;
 using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Runtime;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 
 /// <summary>etcdserverpb.Cluster: the member list `etcdctl member list` prints.</summary>
-public sealed class ClusterService
+public sealed class ClusterService : Cluster.ClusterBase
 {
     /// <summary>How long to wait for another member to tell its client URLs before listing it without them.</summary>
     private static readonly TimeSpan AskTimeout = TimeSpan.FromMilliseconds(500);
@@ -29,7 +29,7 @@ public sealed class ClusterService
     /// member's client URLs are asked of it once and remembered; a member that has never answered
     /// is listed without them, as etcd lists a member that has not published its attributes.
     /// </summary>
-    public async Task<MemberListResponse> MemberList(MemberListRequest request, ServerCallContext context)
+    public override async Task<MemberListResponse> MemberList(MemberListRequest request, ServerCallContext context)
     {
         var response = new MemberListResponse
         {

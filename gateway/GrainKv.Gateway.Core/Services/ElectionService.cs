@@ -3,7 +3,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Gateway.Coordination;
 using GrainKv.Gateway.Errors;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using Mvccpb;
 using V3Electionpb;
 
@@ -15,7 +15,7 @@ namespace GrainKv.Gateway.Services;
 /// value is what the leader proclaims. A <see cref="LeaderKey"/> names a leadership by key and
 /// create revision, so a stale one (deleted or recreated key) can neither proclaim nor resign.
 /// </summary>
-public sealed class ElectionService
+public sealed class ElectionService : Election.ElectionBase
 {
     private readonly RecipeClient _client;
     private readonly KeyWatcher _watcher;
@@ -30,7 +30,7 @@ public sealed class ElectionService
     /// Answers once elected, with the header of the campaign's own txn (as etcd does, however long the
     /// wait). A caller that gives up while waiting resigns.
     /// </summary>
-    public async Task<CampaignResponse> Campaign(CampaignRequest request, ServerCallContext context)
+    public override async Task<CampaignResponse> Campaign(CampaignRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var lease = await _client.SessionLeaseAsync(request.Lease, ct);
@@ -67,7 +67,7 @@ public sealed class ElectionService
         };
     }
 
-    public async Task<ProclaimResponse> Proclaim(ProclaimRequest request, ServerCallContext context)
+    public override async Task<ProclaimResponse> Proclaim(ProclaimRequest request, ServerCallContext context)
     {
         if (request.Leader is null) EtcdErrors.Throw(CoordinationError.MissingLeaderKey);
         var leader = request.Leader;
@@ -76,7 +76,7 @@ public sealed class ElectionService
         return new ProclaimResponse { Header = await ProclaimAsync(leader.Key, leader.Rev, request.Value, lease, ct) };
     }
 
-    public async Task<LeaderResponse> Leader(LeaderRequest request, ServerCallContext context)
+    public override async Task<LeaderResponse> Leader(LeaderRequest request, ServerCallContext context)
     {
         var first = await _client.RangeAsync(RecipeRequests.FirstCreated(RecipeRequests.Prefix(request.Name)), context.CancellationToken);
         if (first.Kvs.Count == 0) EtcdErrors.Throw(CoordinationError.NoLeader);
@@ -84,7 +84,7 @@ public sealed class ElectionService
     }
 
     /// <summary>Resigning a leadership that is already over is no error: nothing is deleted.</summary>
-    public async Task<ResignResponse> Resign(ResignRequest request, ServerCallContext context)
+    public override async Task<ResignResponse> Resign(ResignRequest request, ServerCallContext context)
     {
         if (request.Leader is null) EtcdErrors.Throw(CoordinationError.MissingLeaderKey);
         var leader = request.Leader;
@@ -100,7 +100,7 @@ public sealed class ElectionService
     /// and so on (clientv3 concurrency's Election.Observe). Like etcd, the stream ends with OK when a
     /// read or watch fails, and only the caller's cancellation ends it otherwise.
     /// </summary>
-    public async Task Observe(LeaderRequest request, IServerStreamWriter<LeaderResponse> responses, ServerCallContext context)
+    public override async Task Observe(LeaderRequest request, IServerStreamWriter<LeaderResponse> responses, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var prefix = RecipeRequests.Prefix(request.Name);

@@ -1,11 +1,11 @@
 using Grpc.Health.V1;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 
 /// <summary>grpc.health.v1.Health: etcd registers it and answers SERVING for the whole server.</summary>
-public sealed class HealthService
+public sealed class HealthService : Health.HealthBase
 {
-    public Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) =>
+    public override Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) =>
         Task.FromResult(new HealthCheckResponse { Status = HealthCheckResponse.Types.ServingStatus.Serving });
 }

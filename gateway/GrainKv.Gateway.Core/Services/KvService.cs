@@ -4,7 +4,7 @@ using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
 using GrainKv.Grains.Shard;
 using GrainKv.Mvcc;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Services;
@@ -13,7 +13,7 @@ namespace GrainKv.Gateway.Services;
 /// etcdserverpb.KV: validates a request as etcd's API layer does, routes it to its shard, and
 /// returns the shard's answer. Writes go through Raft; reads are linearizable unless asked not to be.
 /// </summary>
-public sealed class KvService
+public sealed class KvService : KV.KVBase
 {
     private readonly ShardClient _shards;
     private readonly GatewayOptions _options;
@@ -24,7 +24,7 @@ public sealed class KvService
         _options = options;
     }
 
-    public Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
+    public override Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
 
     public async Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken ct)
     {
@@ -34,14 +34,14 @@ public sealed class KvService
         return reply.Range;
     }
 
-    public async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
+    public override async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
     {
         Check(KvRequestValidator.Validate(request));
         var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, context.CancellationToken);
         return reply.Put;
     }
 
-    public Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context) =>
+    public override Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context) =>
         DeleteRangeAsync(request, context.CancellationToken);
 
     public async Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, CancellationToken ct)
@@ -52,7 +52,7 @@ public sealed class KvService
         return reply.DeleteRange;
     }
 
-    public Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context) => TxnAsync(request, context.CancellationToken);
+    public override Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context) => TxnAsync(request, context.CancellationToken);
 
     public async Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken ct)
     {
@@ -66,7 +66,7 @@ public sealed class KvService
         return (await ProposeAsync(shard, new ShardCommand { Txn = request }, ct)).Txn;
     }
 
-    public async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context)
+    public override async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context)
     {
         CompactionResponse? response = null;
         foreach (var range in _shards.Map.Ranges)
@@ -90,7 +90,7 @@ public sealed class KvService
             var owner = _shards.ShardFor(key.Span, rangeEnd.Span);
             if (shard is not null && shard != owner)
             {
-                throw new RpcException(StatusCode.Unimplemented, "grainkv: a txn spanning several shards is not supported yet");
+                throw new RpcException(new Status(StatusCode.Unimplemented, "grainkv: a txn spanning several shards is not supported yet"));
             }
             shard = owner;
         }

@@ -1,6 +1,6 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Routing;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Services;
@@ -10,7 +10,7 @@ namespace GrainKv.Gateway.Services;
 /// list are answered by the leader, whose clock runs the TTLs. Leases live on the first shard; a
 /// lease spanning several shards comes with the multi-shard lease registry.
 /// </summary>
-public sealed class LeaseService
+public sealed class LeaseService : Lease.LeaseBase
 {
     private readonly ShardClient _shards;
 
@@ -21,7 +21,7 @@ public sealed class LeaseService
 
     private ulong LeaseShard => _shards.Map.ClusterStateShard;
 
-    public Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context) =>
+    public override Task<LeaseGrantResponse> LeaseGrant(LeaseGrantRequest request, ServerCallContext context) =>
         LeaseGrantAsync(request, context.CancellationToken);
 
     public async Task<LeaseGrantResponse> LeaseGrantAsync(LeaseGrantRequest request, CancellationToken ct)
@@ -33,17 +33,17 @@ public sealed class LeaseService
         return reply.LeaseGrant;
     }
 
-    public async Task<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, ServerCallContext context) =>
+    public override async Task<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, ServerCallContext context) =>
         (await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseRevoke = request }, context.CancellationToken)).LeaseRevoke;
 
-    public async Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context) =>
+    public override async Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context) =>
         (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseTimeToLive = request }, context.CancellationToken)).LeaseTimeToLive;
 
-    public async Task<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, ServerCallContext context) =>
+    public override async Task<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, ServerCallContext context) =>
         (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseLeases = request }, context.CancellationToken)).LeaseLeases;
 
     /// <summary>One answer per request, in order; the stream ends with OK when the client half-closes.</summary>
-    public async Task LeaseKeepAlive(IAsyncStreamReader<LeaseKeepAliveRequest> requests, IServerStreamWriter<LeaseKeepAliveResponse> responses,
+    public override async Task LeaseKeepAlive(IAsyncStreamReader<LeaseKeepAliveRequest> requests, IServerStreamWriter<LeaseKeepAliveResponse> responses,
         ServerCallContext context)
     {
         while (await requests.MoveNext(context.CancellationToken))

@@ -1,6 +1,6 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Coordination;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using V3Lockpb;
 
 namespace GrainKv.Gateway.Services;
@@ -9,7 +9,7 @@ namespace GrainKv.Gateway.Services;
 /// v3lockpb.Lock: etcd's mutex recipe run on the caller's behalf (etcd-api.md §6.4). Lock queues a key
 /// named after the lease under "name/" and answers once every key queued before it is gone.
 /// </summary>
-public sealed class LockService
+public sealed class LockService : V3Lockpb.Lock.LockBase
 {
     private readonly RecipeClient _client;
 
@@ -18,7 +18,7 @@ public sealed class LockService
         _client = client;
     }
 
-    public async Task<LockResponse> Lock(LockRequest request, ServerCallContext context)
+    public override async Task<LockResponse> Lock(LockRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var lease = await _client.SessionLeaseAsync(request.Lease, ct);
@@ -42,7 +42,7 @@ public sealed class LockService
         return new LockResponse { Header = acquired, Key = key };
     }
 
-    public async Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
+    public override async Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
     {
         var deleted = await _client.DeleteAsync(request.Key, context.CancellationToken);
         return new UnlockResponse { Header = deleted.Header };

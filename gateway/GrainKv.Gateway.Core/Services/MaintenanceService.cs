@@ -4,13 +4,13 @@ using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Snapshots;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Shard;
 
 namespace GrainKv.Gateway.Services;
 
 /// <summary>etcdserverpb.Maintenance: what `etcdctl endpoint status` needs.</summary>
-public sealed class MaintenanceService
+public sealed class MaintenanceService : Maintenance.MaintenanceBase
 {
     /// <summary>
     /// The etcd API version GrainKv implements. Clients parse major.minor from it (clientv3 rejects
@@ -41,7 +41,7 @@ public sealed class MaintenanceService
     /// first shard), or for a stand-alone gateway, the silo it asked, as etcd's gRPC proxy reports its endpoint's;
     /// dbSize is that silo's log store's.
     /// </summary>
-    public async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
+    public override async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
         var status = await _shards.StatusAsync(_shards.Map.ClusterStateShard, context.CancellationToken);
         var response = new StatusResponse
@@ -67,10 +67,10 @@ public sealed class MaintenanceService
     }
 
     /// <summary>etcdctl alarm list / disarm: the cluster's alarms, read and changed through Raft.</summary>
-    public Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context) => _alarms.ProposeAsync(request, context.CancellationToken);
+    public override Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context) => _alarms.ProposeAsync(request, context.CancellationToken);
 
     /// <summary>This member's hash of its key history up to a revision, for comparing replicas (etcdctl endpoint hashkv).</summary>
-    public async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
+    public override async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var read = new ShardRead { Serializable = true, HashKv = request };
         return (await _shards.ReadAsync(_shards.Map.ClusterStateShard, read, context.CancellationToken)).HashKv;
@@ -80,7 +80,7 @@ public sealed class MaintenanceService
     /// etcdctl snapshot save: the answering member's shard states, each taken at one applied index in the bytes its
     /// Raft snapshots hold, behind a <see cref="MemberSnapshotHeader"/>, in etcd's stream format.
     /// </summary>
-    public async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responses, ServerCallContext context)
+    public override async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responses, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var (status, replicas) = await _memberReplicas.FindAsync(ct);
@@ -97,7 +97,7 @@ public sealed class MaintenanceService
     }
 
     /// <summary>The answering member's <see cref="MemberHash"/>, comparable between members that applied the same logs.</summary>
-    public async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
+    public override async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var (status, replicas) = await _memberReplicas.FindAsync(ct);
@@ -117,7 +117,7 @@ public sealed class MaintenanceService
     }
 
     /// <summary>etcdctl defrag: the answering member's log store gives back the space it can (no header, as etcd 3.4).</summary>
-    public async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
+    public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
     {
         var (_, replicas) = await _memberReplicas.FindAsync(context.CancellationToken);
         // All of a member's replicas persist through its silo's one log store.
@@ -129,7 +129,7 @@ public sealed class MaintenanceService
     /// etcdctl move-leader: the request must reach the leader (the member <see cref="Status"/> reports), which
     /// hands leadership to the target and answers once the target leads, as etcd does.
     /// </summary>
-    public async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
+    public override async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
     {
         var shard = _shards.Map.ClusterStateShard;
         var status = await _shards.StatusAsync(shard, context.CancellationToken);
@@ -147,6 +147,6 @@ public sealed class MaintenanceService
             }
             await Task.Delay(LeaderTransferPoll, context.CancellationToken);
         }
-        throw new RpcException(StatusCode.Unknown, "etcdserver: request timed out, leader transfer took too long");
+        throw new RpcException(new Status(StatusCode.Unknown, "etcdserver: request timed out, leader transfer took too long"));
     }
 }

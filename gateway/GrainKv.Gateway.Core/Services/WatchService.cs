@@ -1,6 +1,6 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Routing;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 
@@ -10,7 +10,7 @@ namespace GrainKv.Gateway.Services;
 /// writer sends whatever the core has ready, so responses keep their order. The client's
 /// half-close does not end the stream (etcd keeps sending events); cancellation does.
 /// </summary>
-public sealed class WatchService
+public sealed class WatchService : Etcdserverpb.Watch.WatchBase
 {
     private readonly IWatchSource _source;
     private readonly ShardClient _shards;
@@ -21,7 +21,7 @@ public sealed class WatchService
         _shards = shards;
     }
 
-    public async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
+    public override async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
     {
         using var stream = _source.Open(_shards.Map.Ranges[0].ShardId);
         var reader = ReadRequestsAsync(stream, requests, context.CancellationToken);

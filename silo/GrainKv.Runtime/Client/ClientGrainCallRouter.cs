@@ -1,6 +1,8 @@
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Silo.Protocol;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace GrainKv.Runtime.Client;
@@ -21,7 +23,7 @@ internal sealed partial class ClientGrainCallRouter : IGrainCallSender, IDisposa
     private readonly ILogger _log;
     private readonly Lock _gate = new();
     private readonly SiloSelector _selector;
-    private readonly Dictionary<(string Host, int Port), GrpcClient> _connections = [];
+    private readonly Dictionary<(string Host, int Port), (GrpcChannel Channel, SiloPeer.SiloPeerClient Client)> _connections = [];
 
     public ClientGrainCallRouter(ISiloDirectory directory, ClusterClientOptions options, TimeProvider time, ILogger log)
     {
@@ -42,7 +44,7 @@ internal sealed partial class ClientGrainCallRouter : IGrainCallSender, IDisposa
     {
         lock (_gate)
         {
-            foreach (var connection in _connections.Values) connection.Dispose();
+            foreach (var connection in _connections.Values) connection.Channel.Dispose();
             _connections.Clear();
         }
     }
@@ -73,18 +75,18 @@ internal sealed partial class ClientGrainCallRouter : IGrainCallSender, IDisposa
                     ?? throw new SiloUnreachableException(tried is null
                         ? "the directory knows no live silo."
                         : $"none of the live silos would take a connection ({string.Join(", ", tried)}).");
-            GrpcClient connection;
+            SiloPeer.SiloPeerClient connection;
             lock (_gate) connection = Connection(silo.PeerAddress);
             try
             {
-                var response = await connection.UnaryAsync(SiloServices.CallPath, request, GrainCallResponse.Parser, ct: ct).ConfigureAwait(false);
+                var response = await connection.CallAsync(request, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
                 Reachable(silo);
                 return (response, silo.PeerAddress);
             }
             catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
             {
                 Unreachable(silo, error);
-                if (pinned is not null || !error.NeverSent) throw new SiloUnreachableException(silo.PeerAddress, error.Message, error);
+                if (pinned is not null || !error.NeverSent()) throw new SiloUnreachableException(silo.PeerAddress, error.Status.Detail, error);
                 (tried ??= []).Add(silo.Name);
             }
         }
@@ -107,18 +109,19 @@ internal sealed partial class ClientGrainCallRouter : IGrainCallSender, IDisposa
     {
         bool news;
         lock (_gate) news = _selector.ReportUnreachable(silo.Name, _time.GetTimestamp() * 1000 / _time.TimestampFrequency);
-        if (news) LogUnreachable(silo.Name, silo.PeerAddress, error.Message);
+        if (news) LogUnreachable(silo.Name, silo.PeerAddress, error.Status.Detail);
     }
 
     /// <summary>The connection to a silo's endpoint, made on first use; a silo restarted at the same endpoint keeps it.</summary>
-    private GrpcClient Connection(SiloAddress silo)
+    private SiloPeer.SiloPeerClient Connection(SiloAddress silo)
     {
         if (!_connections.TryGetValue((silo.Host, silo.Port), out var connection))
         {
-            connection = new GrpcClient(new Uri($"http://{silo.Host}:{silo.Port}/"), _options.ConnectionsPerSilo, _options.ConnectTimeout);
+            var channel = GrpcChannels.Open(new Uri($"http://{silo.Host}:{silo.Port}/"), _options.ConnectTimeout);
+            connection = (channel, new SiloPeer.SiloPeerClient(channel));
             _connections.Add((silo.Host, silo.Port), connection);
         }
-        return connection;
+        return connection.Client;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Silo} ({Address}) is unreachable, calls go to other silos for a while: {Reason}")]

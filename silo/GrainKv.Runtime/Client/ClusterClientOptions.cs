@@ -6,9 +6,6 @@ public sealed class ClusterClientOptions
     /// <summary>Where grains live; unset, any live silo takes any grain's calls.</summary>
     public IClientGrainPlacement? Placement { get; set; }
 
-    /// <summary>HTTP/2 connections to each silo that calls are spread over.</summary>
-    public int ConnectionsPerSilo { get; set; } = 1;
-
     /// <summary>How long connecting to a silo may take before the silo counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

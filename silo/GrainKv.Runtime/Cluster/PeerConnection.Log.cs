@@ -7,8 +7,14 @@ internal sealed partial class PeerConnection
     [LoggerMessage(Level = LogLevel.Information, Message = "Raft stream to silo {Peer} is open")]
     private partial void LogStreamOpen(string peer);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Raft stream to silo {Peer} failed; dropping its queued messages and reconnecting in {DelayMs} ms")]
-    private partial void LogStreamFailed(string peer, double delayMs, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raft stream to silo {Peer} is lost ({Reason}); dropping its queued messages and reconnecting until it is back")]
+    private partial void LogStreamLost(string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo {Peer} is still unreachable ({Reason}); trying again in {DelayMs} ms")]
+    private partial void LogStillUnreachable(string peer, double delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Raft stream to silo {Peer} is back")]
+    private partial void LogStreamBack(string peer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Peer} moved from {From} to {To}; connecting there")]
     private partial void LogPeerMoved(string peer, string from, string to);

@@ -3,6 +3,8 @@ using Google.Protobuf.WellKnownTypes;
 using GrainKv.Raft;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Silo.Protocol;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace GrainKv.Runtime.Cluster;
@@ -12,14 +14,15 @@ namespace GrainKv.Runtime.Cluster;
 /// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>;
 /// when the stream breaks it drops what is queued, refuses sends for a backoff delay, and reconnects.
 /// The peer is where --initial-cluster put it until the silo directory, if there is one, reports it
-/// elsewhere; then the connection follows it there.
+/// elsewhere; then the connection follows it there. A peer that goes away is logged once as a warning, and
+/// once more when its stream is back; the attempts in between log at Debug.
 /// </summary>
 internal sealed partial class PeerConnection : IDisposable
 {
     private readonly Channel<RaftEnvelope> _queue;
     private readonly ISiloDirectory? _directory;
     private readonly Lock _moving = new();
-    private readonly List<GrpcClient> _retired = [];
+    private readonly List<GrpcChannel> _retired = [];
     private volatile Endpoint _endpoint;
     private readonly SiloClusterOptions _options;
     private readonly SiloMessagingMetrics _metrics;
@@ -28,6 +31,7 @@ internal sealed partial class PeerConnection : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private TimeSpan _reconnectDelay;
     private volatile bool _unreachable;
+    private bool _lost;
 
     public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log,
         ISiloDirectory? directory)
@@ -44,7 +48,7 @@ internal sealed partial class PeerConnection : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _endpoint = new Endpoint(peer.Address.Host, peer.Address.Port, new GrpcClient(peer.Url, connections: 1));
+        _endpoint = Endpoint.Open(peer.Address, peer.Url);
         _ = Task.Run(() => PumpAsync(_stopping.Token));
     }
 
@@ -52,11 +56,11 @@ internal sealed partial class PeerConnection : IDisposable
 
     /// <summary>
     /// The client of the peer's one connection, shared by the Raft stream and grain calls. When the directory
-    /// reports the peer at another host or port (restarted elsewhere), a client for the new place replaces it.
+    /// reports the peer at another host or port (restarted elsewhere), a channel to the new place replaces it.
     /// The old one is kept until this connection is disposed, so that a call that picked it up just before
-    /// fails as unreachable rather than on a disposed client; the Raft stream on it ends at its next batch.
+    /// fails as unreachable rather than on a disposed channel; the Raft stream on it ends at its next batch.
     /// </summary>
-    public GrpcClient Client
+    public SiloPeer.SiloPeerClient Client
     {
         get
         {
@@ -66,8 +70,8 @@ internal sealed partial class PeerConnection : IDisposable
             {
                 endpoint = _endpoint;
                 if (endpoint.Is(current)) return endpoint.Client;
-                _endpoint = new Endpoint(current.Host, current.Port, new GrpcClient(new SiloMember(Peer.Name, current).Url, connections: 1));
-                _retired.Add(endpoint.Client);
+                _endpoint = Endpoint.Open(current, new SiloMember(Peer.Name, current).Url);
+                _retired.Add(endpoint.Channel);
                 LogPeerMoved(Peer.Name, $"{endpoint.Host}:{endpoint.Port}", $"{current.Host}:{current.Port}");
                 return _endpoint.Client;
             }
@@ -92,8 +96,8 @@ internal sealed partial class PeerConnection : IDisposable
         _queue.Writer.TryComplete();
         lock (_moving)
         {
-            _endpoint.Client.Dispose();
-            foreach (var client in _retired) client.Dispose();
+            _endpoint.Channel.Dispose();
+            foreach (var channel in _retired) channel.Dispose();
         }
     }
 
@@ -114,7 +118,16 @@ internal sealed partial class PeerConnection : IDisposable
             catch (Exception error)
             {
                 _metrics.StreamBreaks.Add(1, _peerTag);
-                LogStreamFailed(Peer.Name, _reconnectDelay.TotalMilliseconds, error);
+                var reason = error is RpcException rpc ? rpc.Status.Detail : error.Message;
+                if (_lost)
+                {
+                    LogStillUnreachable(Peer.Name, _reconnectDelay.TotalMilliseconds, reason);
+                }
+                else
+                {
+                    _lost = true;
+                    LogStreamLost(Peer.Name, reason);
+                }
             }
 
             _unreachable = true;
@@ -138,7 +151,7 @@ internal sealed partial class PeerConnection : IDisposable
     private async Task StreamAsync(CancellationToken stopping)
     {
         var client = Client;
-        using var call = client.Duplex<RaftBatch, Empty>(SiloServices.RaftPath, Empty.Parser, ct: stopping);
+        using var call = client.Raft(cancellationToken: stopping);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var responses = WatchForEndAsync(call, ended);
         var connected = false;
@@ -148,14 +161,16 @@ internal sealed partial class PeerConnection : IDisposable
             {
                 if (Client != client) throw new IOException($"Silo {Peer.Name} moved; the Raft stream follows it.");
                 var batch = TakeBatch();
-                await call.WriteAsync(batch, ended.Token).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(batch, ended.Token).ConfigureAwait(false);
                 _metrics.MessagesSent.Add(batch.Envelopes.Count, _peerTag);
                 _metrics.BatchMessages.Record(batch.Envelopes.Count, _peerTag);
                 if (!connected)
                 {
                     connected = true;
                     _reconnectDelay = _options.ReconnectDelayMin;
-                    LogStreamOpen(Peer.Name);
+                    if (_lost) LogStreamBack(Peer.Name);
+                    else LogStreamOpen(Peer.Name);
+                    _lost = false;
                 }
             }
         }
@@ -184,11 +199,11 @@ internal sealed partial class PeerConnection : IDisposable
     }
 
     /// <summary>The peer sends nothing on the stream: its end, or a failure, is the news. Returns the failure.</summary>
-    private static async Task<Exception?> WatchForEndAsync(DuplexCall<RaftBatch, Empty> call, CancellationTokenSource ended)
+    private static async Task<Exception?> WatchForEndAsync(AsyncDuplexStreamingCall<RaftBatch, Empty> call, CancellationTokenSource ended)
     {
         try
         {
-            await foreach (var _ in call.ReadAllAsync(ended.Token).ConfigureAwait(false))
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(ended.Token).ConfigureAwait(false))
             {
             }
             return null;
@@ -208,8 +223,14 @@ internal sealed partial class PeerConnection : IDisposable
         if (count > 0) _metrics.MessagesDropped.Add(count, _peerTag, new KeyValuePair<string, object?>("reason", reason));
     }
 
-    private sealed record Endpoint(string Host, int Port, GrpcClient Client)
+    private sealed record Endpoint(string Host, int Port, GrpcChannel Channel, SiloPeer.SiloPeerClient Client)
     {
+        public static Endpoint Open(SiloAddress address, Uri url)
+        {
+            var channel = GrpcChannels.Open(url);
+            return new Endpoint(address.Host, address.Port, channel, new SiloPeer.SiloPeerClient(channel));
+        }
+
         public bool Is(SiloAddress address) => Host == address.Host && Port == address.Port;
     }
 }

@@ -1,4 +1,3 @@
-using GrainKv.Runtime.Grpc;
 using GrainKv.Silo.Protocol;
 
 namespace GrainKv.Runtime.Cluster;
@@ -6,7 +5,7 @@ namespace GrainKv.Runtime.Cluster;
 /// <summary>Runs a grain call another silo sent here like a local call, and answers with its result or its exception.</summary>
 internal sealed class RemoteGrainCallHandler(GrainTypeRegistry registry, GrainCatalog catalog)
 {
-    public async Task<GrainCallResponse> HandleAsync(GrainCallRequest request, ServerCallContext context)
+    public async Task<GrainCallResponse> HandleAsync(GrainCallRequest request)
     {
         try
         {

@@ -1,5 +1,5 @@
-using GrainKv.Runtime.Grpc;
 using GrainKv.Silo.Protocol;
+using Grpc.Core;
 
 namespace GrainKv.Runtime.Cluster;
 
@@ -18,11 +18,11 @@ internal sealed class RemoteGrainCaller(SiloConnections connections)
             GrainCallResponse response;
             try
             {
-                response = await peer.Client.UnaryAsync(SiloServices.CallPath, request, GrainCallResponse.Parser).ConfigureAwait(false);
+                response = await peer.Client.CallAsync(request).ResponseAsync.ConfigureAwait(false);
             }
             catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
             {
-                throw new SiloUnreachableException(silo, error.Message, error);
+                throw new SiloUnreachableException(silo, error.Status.Detail, error);
             }
             GrainCallWire.Complete(call, response, silo);
         }

@@ -1,3 +1,4 @@
+using GrainKv.Runtime.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,7 +10,7 @@ public static class SiloClusterServiceCollectionExtensions
     /// Makes this silo a member of <paramref name="membership"/>: its identity comes from the membership,
     /// grains are placed by <see cref="SiloClusterOptions.GrainPlacement"/>, grain calls placed on another
     /// silo go there, and <see cref="IRaftTransport"/> sends Raft messages to peers. Serve the other side
-    /// with <see cref="SiloServices.Register"/>, which also needs an <see cref="IRaftMessageSink"/> registered.
+    /// with <see cref="SiloPeerRouting.MapSiloPeerService"/>, which also needs an <see cref="IRaftMessageSink"/> registered.
     /// Works before or after AddGrainRuntime.
     /// </summary>
     public static IServiceCollection AddSiloCluster(this IServiceCollection services, StaticMembership membership,
@@ -30,6 +31,8 @@ public static class SiloClusterServiceCollectionExtensions
         services.AddSingleton<IRaftTransport>(provider => provider.GetRequiredService<SiloConnections>());
         services.AddSingleton<RemoteGrainCaller>();
         services.AddSingleton<RemoteGrainCallHandler>();
+        // A Raft InstallSnapshot carries a whole shard's state in one message.
+        services.AddGrpcWithGoWire().AddServiceOptions<SiloServices>(grpc => grpc.MaxReceiveMessageSize = null);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.Runtime.Cluster;
 
@@ -27,7 +28,7 @@ public sealed class SiloUnreachableException : Exception
     /// No silo took the call (none was known, or the connection could not even be made), so it ran nowhere
     /// and may be sent again, even if it must not run twice.
     /// </summary>
-    public bool NeverSent => Silo is null || InnerException is RpcException { NeverSent: true };
+    public bool NeverSent => Silo is null || InnerException is RpcException rpc && rpc.NeverSent();
 
     /// <summary>
     /// Whether the call may be sent again: an idempotent one always; any other only if it ran nowhere,

@@ -159,6 +159,6 @@ public sealed class CorruptionCheckTests
     private static async Task<HashKVResponse> HashKvAsync(GrainKvCluster.Member member, long revision)
     {
         using var client = new EtcdClient(member.ClientUrl);
-        return await client.Call("/etcdserverpb.Maintenance/HashKV", new HashKVRequest { Revision = revision }, HashKVResponse.Parser);
+        return await client.HashKvAsync(revision);
     }
 }

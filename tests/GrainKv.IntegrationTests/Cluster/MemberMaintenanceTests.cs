@@ -59,7 +59,7 @@ public sealed class MemberMaintenanceTests
         foreach (var member in cluster.Members)
         {
             using var client = new EtcdClient(member.ClientUrl);
-            hashes.Add(await client.Call("/etcdserverpb.Maintenance/Hash", new HashRequest(), HashResponse.Parser));
+            hashes.Add(await client.HashAsync());
         }
         return hashes;
     }

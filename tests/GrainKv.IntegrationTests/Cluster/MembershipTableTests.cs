@@ -3,7 +3,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Membership;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Testing.Postgres;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Cluster;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using AlarmAction = Etcdserverpb.AlarmRequest.Types.AlarmAction;
 
 namespace GrainKv.IntegrationTests.Differential;
@@ -190,13 +190,13 @@ public sealed partial class AlarmDifferentialTests
         var alarms = await Alarm(after, AlarmAction.Get, 0, AlarmType.None);
         Assert.Equal([new AlarmMember { MemberID = HandRaisedMember, Alarm = AlarmType.Nospace }], alarms.Alarms);
         var refused = await Assert.ThrowsAsync<RpcException>(() => after.PutAsync("restart/b", "2"));
-        Assert.Equal("etcdserver: mvcc: database space exceeded", refused.Message);
+        Assert.Equal("etcdserver: mvcc: database space exceeded", refused.Status.Detail);
         await Alarm(after, AlarmAction.Deactivate, HandRaisedMember, AlarmType.Nospace);
         await after.PutAsync("restart/b", "2");
     }
 
     private static Task<AlarmResponse> Alarm(EtcdClient client, AlarmAction action, ulong memberId, AlarmType type) =>
-        client.Call("/etcdserverpb.Maintenance/Alarm", new AlarmRequest { Action = action, MemberID = memberId, Alarm = type }, AlarmResponse.Parser);
+        client.AlarmAsync(new AlarmRequest { Action = action, MemberID = memberId, Alarm = type });
 
     /// <summary>Puts 3 kB values until the server refuses one (bounded), and returns the refusal.</summary>
     private static async Task<Infrastructure.Etcdctl.Result> FillUntilRefusedAsync(string endpoint)

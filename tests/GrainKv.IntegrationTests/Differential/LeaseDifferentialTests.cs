@@ -1,6 +1,7 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Differential;
 
@@ -55,7 +56,7 @@ public sealed class LeaseDifferentialTests
         await _both.BothAsync($"grant ttl {ttl}", c => c.LeaseGrantAsync(new LeaseGrantRequest { ID = id, TTL = ttl }));
         await _both.BothAsync("cleanup", async c =>
         {
-            try { return await c.LeaseRevokeAsync(id); } catch (Runtime.Grpc.RpcException) { return new LeaseRevokeResponse(); }
+            try { return await c.LeaseRevokeAsync(id); } catch (RpcException) { return new LeaseRevokeResponse(); }
         });
     }
 

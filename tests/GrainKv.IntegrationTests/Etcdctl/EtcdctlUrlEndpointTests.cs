@@ -23,7 +23,7 @@ public sealed class EtcdctlUrlEndpointTests
         var hashKv = await Infrastructure.Etcdctl.RunAsync(url, null, "-w", "json", "endpoint", "hashkv");
         var clusterStatus = await Infrastructure.Etcdctl.RunAsync(url, null, "-w", "json", "endpoint", "status", "--cluster");
         StatusResponse expectedStatus = await client.StatusAsync();
-        HashKVResponse expectedHash = await client.Call("/etcdserverpb.Maintenance/HashKV", new HashKVRequest(), HashKVResponse.Parser);
+        HashKVResponse expectedHash = await client.HashKvAsync();
 
         JsonNode statusEntry = SingleEntry(status, "endpoint status");
         Assert.Equal(url, statusEntry["Endpoint"]!.GetValue<string>());

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Testing.Linearizability;
 using GrainKv.Testing.Postgres;
 
@@ -79,16 +79,16 @@ public sealed class StandaloneGatewayTests
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync("quota/k", "v"));
         var refusedLease = await Assert.ThrowsAsync<RpcException>(() =>
-            client.Call("/etcdserverpb.Lease/LeaseGrant", new LeaseGrantRequest { TTL = 30 }, LeaseGrantResponse.Parser));
+            client.LeaseGrantAsync(new LeaseGrantRequest { TTL = 30 }));
 
         Assert.All([refused, refusedLease], error =>
-            Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (error.StatusCode, error.Message)));
-        var alarm = Assert.Single((await client.Call("/etcdserverpb.Maintenance/Alarm", new AlarmRequest(), AlarmResponse.Parser)).Alarms);
-        var members = await client.Call("/etcdserverpb.Cluster/MemberList", new MemberListRequest(), MemberListResponse.Parser);
+            Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (error.StatusCode, error.Status.Detail)));
+        var alarm = Assert.Single((await client.AlarmAsync(new AlarmRequest())).Alarms);
+        var members = await client.MemberListAsync();
         Assert.Equal(AlarmType.Nospace, alarm.Alarm);
         Assert.Contains(alarm.MemberID, members.Members.Select(m => m.ID));
         Assert.Empty((await client.RangeAsync(new RangeRequest { Key = B("quota/k") })).Kvs);
-        Assert.Equal(0, (await client.Call("/etcdserverpb.KV/DeleteRange", new DeleteRangeRequest { Key = B("quota/k") }, DeleteRangeResponse.Parser)).Deleted);
+        Assert.Equal(0, (await client.DeleteRangeAsync(new DeleteRangeRequest { Key = B("quota/k") })).Deleted);
     }
 
     [Fact]

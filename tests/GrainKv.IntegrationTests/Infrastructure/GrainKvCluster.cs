@@ -96,7 +96,7 @@ public sealed class GrainKvCluster : IDisposable
         using var targetClient = new EtcdClient(target.ClientUrl);
         var targetId = (await targetClient.StatusAsync()).Header.MemberId;
         using var leaderClient = new EtcdClient(leader.ClientUrl);
-        await leaderClient.Call("/etcdserverpb.Maintenance/MoveLeader", new MoveLeaderRequest { TargetID = targetId }, MoveLeaderResponse.Parser);
+        await leaderClient.MoveLeaderAsync(targetId);
     }
 
     /// <summary>Waits until every member has applied the same revision and hashes its history equally; returns that revision.</summary>
@@ -110,7 +110,7 @@ public sealed class GrainKvCluster : IDisposable
             foreach (var member in _members)
             {
                 using var client = new EtcdClient(member.ClientUrl);
-                var hash = await client.Call("/etcdserverpb.Maintenance/HashKV", new HashKVRequest(), HashKVResponse.Parser);
+                var hash = await client.HashKvAsync();
                 hashes.Add((hash.Header.Revision, hash.Hash));
             }
             if (hashes.Distinct().Count() == 1) return hashes[0].Revision;

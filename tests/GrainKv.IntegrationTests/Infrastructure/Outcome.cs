@@ -1,7 +1,7 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 
@@ -22,7 +22,7 @@ public sealed record Outcome(string Text, IMessage? Response, RpcException? Erro
         }
         catch (RpcException error)
         {
-            return new Outcome($"error {error.StatusCode}: {error.Message}", null, error);
+            return new Outcome($"error {error.StatusCode}: {error.Status.Detail}", null, error);
         }
     }
 

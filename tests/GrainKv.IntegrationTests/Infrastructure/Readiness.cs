@@ -1,5 +1,5 @@
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Testing.Linearizability;
 
 namespace GrainKv.IntegrationTests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 

@@ -1,27 +1,25 @@
 using Etcdserverpb;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 
 /// <summary>An open etcd Watch stream: send create/cancel/progress requests, read responses as they come.</summary>
 public sealed class WatchSession : IAsyncDisposable
 {
-    private readonly DuplexCall<WatchRequest, WatchResponse> _call;
+    private readonly AsyncDuplexStreamingCall<WatchRequest, WatchResponse> _call;
     private readonly StreamInbox<WatchResponse> _responses;
 
     public WatchSession(EtcdClient client)
     {
-        var metadata = new GrpcMetadata();
-        metadata.Add("hasleader", "true");
-        _call = client.Grpc.Duplex<WatchRequest, WatchResponse>("/etcdserverpb.Watch/Watch", WatchResponse.Parser, metadata, Timeout.InfiniteTimeSpan);
-        _responses = new StreamInbox<WatchResponse>(_call.ReadAllAsync());
+        _call = client.Watch();
+        _responses = new StreamInbox<WatchResponse>(_call.ResponseStream.ReadAllAsync());
     }
 
-    public Task CreateAsync(WatchCreateRequest create) => _call.WriteAsync(new WatchRequest { CreateRequest = create });
+    public Task CreateAsync(WatchCreateRequest create) => _call.RequestStream.WriteAsync(new WatchRequest { CreateRequest = create });
 
-    public Task CancelAsync(long watchId) => _call.WriteAsync(new WatchRequest { CancelRequest = new WatchCancelRequest { WatchId = watchId } });
+    public Task CancelAsync(long watchId) => _call.RequestStream.WriteAsync(new WatchRequest { CancelRequest = new WatchCancelRequest { WatchId = watchId } });
 
-    public Task RequestProgressAsync() => _call.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() });
+    public Task RequestProgressAsync() => _call.RequestStream.WriteAsync(new WatchRequest { ProgressRequest = new WatchProgressRequest() });
 
     /// <summary>The next response, or null when none arrives within <paramref name="within"/>.</summary>
     public Task<WatchResponse?> NextAsync(TimeSpan within) => _responses.NextAsync(within);
@@ -32,7 +30,7 @@ public sealed class WatchSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _call.DisposeAsync();
+        _call.Dispose();
         await _responses.Reader;
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Recovery;
 
@@ -66,7 +66,7 @@ public sealed class CrashRecoveryTests
         Assert.Equal("v2", history.Kvs.Single().Value.ToStringUtf8());
         var compacted = await Assert.ThrowsAsync<RpcException>(() =>
             after.RangeAsync(new RangeRequest { Key = B("crash/history"), Revision = compactAt - 1 }));
-        Assert.Equal("etcdserver: mvcc: required revision has been compacted", compacted.Message);
+        Assert.Equal("etcdserver: mvcc: required revision has been compacted", compacted.Status.Detail);
 
         var next = await after.PutAsync("crash/next", "x");
         Assert.Equal(all.Header.Revision + 1, next.Header.Revision);

@@ -4,7 +4,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Hosting;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Silo;
 
@@ -18,10 +18,10 @@ public sealed class SiloSurfaceTests
         using var client = new EtcdClient(server.ClientUrl);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            client.Call("/etcdserverpb.Cluster/MemberPromote", new MemberPromoteRequest { ID = 1 }, MemberPromoteResponse.Parser));
+            client.MemberPromoteAsync(1));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("/etcdserverpb.Cluster/MemberPromote", error.Message);
+        Assert.Contains("/etcdserverpb.Cluster/MemberPromote", error.Status.Detail);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class SiloSurfaceTests
         var error = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync("env/large", new string('x', 2000)));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("etcdserver: request is too large", error.Message);
+        Assert.Equal("etcdserver: request is too large", error.Status.Detail);
         var large = await client.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("env/large") });
         Assert.Empty(large.Kvs);
     }

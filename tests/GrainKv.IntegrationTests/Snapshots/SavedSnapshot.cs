@@ -39,7 +39,7 @@ public sealed class SavedSnapshot : IAsyncLifetime
 
         Keys = (await Succeeded(Infrastructure.Etcdctl.RunAsync(server.Endpoint, null, "get", "", "--prefix", "-w", "json"))).NormalizedJson();
         using var client = new EtcdClient(server.ClientUrl);
-        var hash = await client.Call("/etcdserverpb.Maintenance/Hash", new HashRequest(), HashResponse.Parser);
+        var hash = await client.HashAsync();
         (Revision, ClusterId, MemberHash) = (hash.Header.Revision, hash.Header.ClusterId, hash.Hash);
         await Succeeded(Infrastructure.Etcdctl.RunAsync(server.Endpoint, null, "snapshot", "save", File));
     }

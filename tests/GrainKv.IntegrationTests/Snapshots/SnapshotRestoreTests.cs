@@ -42,7 +42,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SavedSnapshot>
         var keys = await Infrastructure.Etcdctl.RunAsync(endpoint, null, "get", "", "--prefix", "-w", "json");
         Assert.Equal(_saved.Keys, keys.NormalizedJson());
         using var client = new EtcdClient(cluster.Members[0].ClientUrl);
-        var hash = await client.Call("/etcdserverpb.Maintenance/Hash", new HashRequest(), HashResponse.Parser);
+        var hash = await client.HashAsync();
         Assert.Equal((_saved.Revision, _saved.MemberHash), (hash.Header.Revision, hash.Hash));
         Assert.NotEqual(_saved.ClusterId, hash.Header.ClusterId);
 

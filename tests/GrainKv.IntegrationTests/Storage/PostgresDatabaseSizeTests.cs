@@ -1,7 +1,7 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Testing.Postgres;
 using Npgsql;
 
@@ -33,8 +33,8 @@ public sealed class PostgresDatabaseSizeTests
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync("quota/k", "v"));
 
         Assert.InRange(status.DbSize, databaseBytes / 2, databaseBytes * 2);
-        Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Message));
-        var alarms = await client.Call("/etcdserverpb.Maintenance/Alarm", new AlarmRequest(), AlarmResponse.Parser);
+        Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Status.Detail));
+        var alarms = await client.AlarmAsync(new AlarmRequest());
         Assert.Equal(AlarmType.Nospace, Assert.Single(alarms.Alarms).Alarm);
     }
 
@@ -58,7 +58,7 @@ public sealed class PostgresDatabaseSizeTests
         using var client = new EtcdClient(silo.ClientUrl);
 
         var refused = await FillUntilRefusedAsync(client);
-        Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Message));
+        Assert.Equal((StatusCode.ResourceExhausted, "etcdserver: mvcc: database space exceeded"), (refused.StatusCode, refused.Status.Detail));
         await client.DeleteRangeAsync(new DeleteRangeRequest { Key = ByteString.CopyFromUtf8("fill/"), RangeEnd = ByteString.CopyFromUtf8("fill0") });
         var revision = (await client.StatusAsync()).Header.Revision;
         await client.CompactAsync(new CompactionRequest { Revision = revision });

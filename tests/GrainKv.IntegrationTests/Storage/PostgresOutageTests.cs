@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using GrainKv.Runtime.Grpc;
+using Grpc.Core;
 using GrainKv.Testing.Postgres;
 
 namespace GrainKv.IntegrationTests.Storage;
@@ -40,7 +40,7 @@ public sealed class PostgresOutageTests
 
         var load = await OutageUnderLoadAsync(postgres, [silo.ClientUrl]);
 
-        Assert.All(load.Failures, error => Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (error.StatusCode, error.Message)));
+        Assert.All(load.Failures, error => Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (error.StatusCode, error.Status.Detail)));
         await AssertAllPresentAsync(silo.ClientUrl, load.Acknowledged, "after the outage");
         Assert.DoesNotContain("never-logged", silo.Process.Output);
         await silo.KillAndRestartAsync();
@@ -64,7 +64,7 @@ public sealed class PostgresOutageTests
 
         var load = await OutageUnderLoadAsync(postgres, [.. cluster.Members.Select(m => m.ClientUrl)]);
 
-        Assert.All(load.Failures, error => Assert.Contains((error.StatusCode, error.Message), OutageErrorsOfAGroup));
+        Assert.All(load.Failures, error => Assert.Contains((error.StatusCode, error.Status.Detail), OutageErrorsOfAGroup));
         await AssertAllPresentAsync(cluster.Members[0].ClientUrl, load.Acknowledged, "after the outage");
         var leader = await cluster.LeaderAsync();
         cluster.Kill(leader);
@@ -93,7 +93,7 @@ public sealed class PostgresOutageTests
             await load.WaitForAcknowledgedAsync(300, "writes before the outage");
             await postgres.StopAsync();
             var failure = await load.WaitForFailureAsync();
-            Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (failure.StatusCode, failure.Message));
+            Assert.Equal((StatusCode.Unavailable, "etcdserver: request timed out"), (failure.StatusCode, failure.Status.Detail));
 
             await postgres.StartAgainAsync();
             await load.WaitForAcknowledgedAsync(300, "writes after PostgreSQL was started again");
@@ -155,7 +155,7 @@ public sealed class PostgresOutageTests
             var deadline = DateTime.UtcNow + Bound;
             while (_acknowledged.Count < target)
             {
-                if (DateTime.UtcNow > deadline) Assert.Fail($"fewer than {more} {what} within {Bound}; failures: {_failures.Count}, last: {_failures.LastOrDefault()?.Message}");
+                if (DateTime.UtcNow > deadline) Assert.Fail($"fewer than {more} {what} within {Bound}; failures: {_failures.Count}, last: {_failures.LastOrDefault()?.Status.Detail}");
                 await Task.Delay(20);
             }
         }

@@ -59,9 +59,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
-        var registry = new GrpcServiceRegistry();
-        SiloServices.Register(registry, app.Services);
-        app.UseGrpcServices(registry);
+        app.MapSiloPeerService();
         await app.StartAsync();
         return new ClusterTestSilo(app, membership);
     }

@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Runtime.Grpc.Http2;
+using Grpc.Core;
 
 namespace GrainKv.Runtime.Tests.Grpc.Http2;
 
@@ -13,9 +15,9 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
     private const int CompressionError = 0x9;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
 
-    private GrpcTestServer _server = null!;
+    private EchoKvServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await GrpcTestServer.StartAsync();
+    public async Task InitializeAsync() => _server = await EchoKvServer.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -24,7 +26,7 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
     [Fact]
     public async Task UrlAuthority_TwoCallsOnOneConnection_AreBothServed()
     {
-        byte[] first = new HpackBlockBuilder().Indexed(3).Indexed(6).LiteralWithIndexing(4, "/test.Echo/Unary")
+        byte[] first = new HpackBlockBuilder().Indexed(3).Indexed(6).LiteralWithIndexing(4, EchoKvServer.RangePath)
             .LiteralWithIndexing(1, UrlAuthority).LiteralWithIndexing(31, "application/grpc").LiteralWithIndexing("te", "trailers").ToArray();
         // The second call names its fields by their dynamic table indexes, as grpc-go does: te is the newest (62), :path the oldest.
         byte[] second = new HpackBlockBuilder().Indexed(3).Indexed(6).Indexed(65).Indexed(64).Indexed(63).Indexed(62).ToArray();
@@ -40,7 +42,7 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
     [Fact]
     public async Task UrlAuthority_AfterAHostAndPortOnTheSameConnection_IsResetAsKestrelAlwaysDid()
     {
-        byte[] first = new HpackBlockBuilder().Indexed(3).Indexed(6).LiteralWithIndexing(4, "/test.Echo/Unary")
+        byte[] first = new HpackBlockBuilder().Indexed(3).Indexed(6).LiteralWithIndexing(4, EchoKvServer.RangePath)
             .LiteralWithIndexing(1, $"127.0.0.1:{_server.Address.Port}").LiteralWithIndexing(31, "application/grpc").ToArray();
         byte[] second = new HpackBlockBuilder().Indexed(3).Indexed(6).Indexed(64).LiteralWithIndexing(1, UrlAuthority).Indexed(63).ToArray();
 
@@ -63,16 +65,19 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
         byte[] goAway = await ReadUntilGoAwayAsync(client);
 
         Assert.Equal(CompressionError, goAway[7]);
-        RangeResponse response = await _server.Client.UnaryAsync("/test.Echo/Unary", new RangeRequest { Key = ByteString.CopyFromUtf8("next") },
-            RangeResponse.Parser, timeout: CallTimeout);
+        RangeResponse response = await _server.Client.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8("next") },
+            deadline: DateTime.UtcNow + CallTimeout);
         Assert.Equal("next", response.Kvs[0].Key.ToStringUtf8());
     }
 
+    /// <summary>One gRPC length-prefixed message: not compressed, then the length, big-endian.</summary>
     private static byte[] Request(string key)
     {
-        var message = new ArrayBufferWriter<byte>();
-        GrpcFrame.Write(message, new RangeRequest { Key = ByteString.CopyFromUtf8(key) });
-        return message.WrittenSpan.ToArray();
+        byte[] message = new RangeRequest { Key = ByteString.CopyFromUtf8(key) }.ToByteArray();
+        var framed = new byte[5 + message.Length];
+        BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
+        message.CopyTo(framed, 5);
+        return framed;
     }
 
     private static string Echoed(StreamOutcome outcome)
@@ -80,9 +85,10 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
         Assert.Null(outcome.ResetCode);
         Assert.Contains(":status: 200", outcome.HeaderLists[0]);
         Assert.Contains("grpc-status: 0", outcome.HeaderLists[^1]);
-        var data = new ReadOnlySequence<byte>([.. outcome.Data]);
-        Assert.True(GrpcFrame.TryReadFrame(ref data, 1024, out GrpcFrame frame));
-        return RangeResponse.Parser.ParseFrom(frame.Message).Kvs[0].Key.ToStringUtf8();
+        byte[] data = [.. outcome.Data];
+        Assert.Equal(0, data[0]);
+        int length = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(1));
+        return RangeResponse.Parser.ParseFrom(data, 5, length).Kvs[0].Key.ToStringUtf8();
     }
 
     /// <summary>Sends the calls on one new connection, each a header block and one message, and reads until every stream has ended.</summary>
