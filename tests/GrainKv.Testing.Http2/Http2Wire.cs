@@ -1,7 +1,9 @@
 using System.Buffers;
+using Google.Protobuf;
+using GrainKv.Runtime.Grpc;
 using GrainKv.Runtime.Grpc.Http2;
 
-namespace GrainKv.Runtime.Tests.Grpc.Http2;
+namespace GrainKv.Testing.Http2;
 
 /// <summary>Client-side HTTP/2 bytes for tests: the preface and frames to send, and the frames and header blocks in what came back.</summary>
 internal static class Http2Wire
@@ -29,6 +31,14 @@ internal static class Http2Wire
     /// <summary>One HEADERS frame holding a whole block.</summary>
     public static byte[] HeadersFrame(int streamId, byte[] block, bool endStream = false) =>
         Frame(Headers, Http2FrameFlags.EndHeaders | (endStream ? Http2FrameFlags.EndStream : Http2FrameFlags.None), streamId, block);
+
+    /// <summary>A gRPC request message as DATA carries it: uncompressed, length-prefixed.</summary>
+    public static byte[] GrpcMessage(IMessage message)
+    {
+        var framed = new ArrayBufferWriter<byte>();
+        GrpcFrame.Write(framed, message);
+        return framed.WrittenSpan.ToArray();
+    }
 
     public static byte[] Connection(params byte[][] frames) => [.. Preface, .. frames.SelectMany(f => f)];
 
