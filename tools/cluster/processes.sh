@@ -1,5 +1,5 @@
 # Sourced by the start and stop scripts beside it: build the programs, start each process in the background
-# with its output in DIR/NAME.log and its PID in DIR/NAME.pid, wait for health, and stop processes by PID.
+# with its output in DIR/NAME.log and its PID in DIR/NAME.pid, wait for health or a leader, and stop processes by PID.
 
 cluster_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$cluster_tools/../.." && pwd)
@@ -56,6 +56,45 @@ wait_healthy() {
     sleep 0.2
   done
   echo "$name is healthy ($url)"
+}
+
+# wait_leader DIR ENDPOINTS NAME...: waits until etcdctl's endpoint status answers from every endpoint of ENDPOINTS
+# (comma-separated) and all name one and the same leader. Fails, showing the end of its log, if process DIR/NAME
+# exits first, or, showing etcdctl's last answer, if there is no such leader within HEALTH_TIMEOUT_SECONDS (120).
+wait_leader() {
+  local dir=$1 endpoints=$2 name status leader
+  shift 2
+  if ! command -v etcdctl >/dev/null; then
+    echo "etcdctl is needed to wait for the cluster's leader: apt-get install etcd-client" >&2
+    return 1
+  fi
+  local deadline=$((SECONDS + ${HEALTH_TIMEOUT_SECONDS:-120}))
+  until status=$(ETCDCTL_API=3 etcdctl --endpoints "$endpoints" --dial-timeout 1s --command-timeout 2s \
+    endpoint status -w json 2>&1) && leader=$(common_leader "$(tr , '\n' <<<"$endpoints" | wc -l)" <<<"$status"); do
+    for name in "$@"; do
+      if ! is_running "$dir" "$name"; then
+        echo "$name exited before the cluster had a leader; the end of $dir/$name.log:" >&2
+        tail -n 30 "$dir/$name.log" >&2
+        return 1
+      fi
+    done
+    if ((SECONDS >= deadline)); then
+      echo "the cluster has no leader after ${HEALTH_TIMEOUT_SECONDS:-120} s; the logs are in $dir." >&2
+      echo "etcdctl --endpoints $endpoints endpoint status answered:" >&2
+      echo "$status" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  printf 'the cluster has a leader: member %x\n' "$leader"
+}
+
+# common_leader COUNT: reads etcdctl's endpoint status -w json, and prints the leader that all COUNT endpoints name;
+# fails if one names none (etcd leaves the field out then) or another.
+common_leader() {
+  local leaders
+  leaders=$(grep -o '"leader":[1-9][0-9]*' | cut -d: -f2)
+  [[ -n $leaders && $(wc -l <<<"$leaders") == "$1" && $(sort -u <<<"$leaders" | wc -l) == 1 ]] && head -n 1 <<<"$leaders"
 }
 
 # stop_processes DIR PATTERN...: one stage per pattern (matched against the names of DIR's PID files), in the

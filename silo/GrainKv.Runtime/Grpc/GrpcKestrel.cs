@@ -15,11 +15,15 @@ public static class GrpcKestrel
     /// Listens on each URL (http://host:port; port 0 picks a free one) with HTTP/2 only: Kestrel answers
     /// prior-knowledge h2c only on an Http2-only endpoint. Raises the stream and window limits for gRPC, and
     /// lifts the request body limits, which would end long-lived streams. A URL sent as :authority, which
-    /// Kestrel would refuse, is rewritten to its host and port (<see cref="UrlAuthorityRewriting"/>).
+    /// Kestrel would refuse, is rewritten to its host and port (<see cref="UrlAuthorityRewriting"/>), and a :scheme
+    /// that is not the transport's is accepted.
     /// </summary>
     public static void ConfigureForGrpc(this KestrelServerOptions options, IEnumerable<Uri> listenUrls)
     {
         options.AddServerHeader = false;
+        // A TLS-terminating proxy forwards `:scheme: https` over cleartext; Kestrel resets such a stream unless told
+        // otherwise, where etcd answers it. Nothing here reads HttpRequest.Scheme, so the client's value is harmless.
+        options.AllowAlternateSchemes = true;
         // Watch and keep-alive streams are idle for long stretches; etcd never times them out.
         options.Limits.MinRequestBodyDataRate = null;
         options.Limits.MaxRequestBodySize = null;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using GrainKv.IntegrationTests.Infrastructure;
 
@@ -32,7 +31,7 @@ public sealed class PgClusterScriptTests
         {
             var started = await RunScriptAsync("start-pg-cluster.sh", clusterDir, environment);
             Assert.True(started.ExitCode == 0, $"start-pg-cluster.sh exited with {started.ExitCode}:\n{started.Output}");
-            var pids = Directory.GetFiles(clusterDir, "*.pid").Select(file => int.Parse(File.ReadAllText(file), CultureInfo.InvariantCulture)).ToArray();
+            var pids = ClusterScript.ProcessIds(clusterDir);
             Assert.Equal(7, pids.Length);
 
             var endpoint = $"127.0.0.1:{gatewayPort}";
@@ -43,7 +42,7 @@ public sealed class PgClusterScriptTests
 
             stopped = await RunScriptAsync("stop-pg-cluster.sh", clusterDir);
             Assert.True(stopped.ExitCode == 0, $"stop-pg-cluster.sh exited with {stopped.ExitCode}:\n{stopped.Output}");
-            Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} outlived stop-pg-cluster.sh:\n{stopped.Output}"));
+            Assert.All(pids, pid => Assert.False(ClusterScript.IsAlive(pid), $"process {pid} outlived stop-pg-cluster.sh:\n{stopped.Output}"));
             Assert.Empty(Directory.GetFiles(clusterDir, "*.pid"));
         }
         finally
@@ -54,22 +53,8 @@ public sealed class PgClusterScriptTests
     }
 
     private static Task<CommandLineTool.Result> RunScriptAsync(string script, string clusterDir, IReadOnlyDictionary<string, string>? environment = null) =>
-        CommandLineTool.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "tools", "cluster", script), clusterDir],
-            TimeSpan.FromMinutes(4), environment: environment);
+        ClusterScript.RunAsync(script, [clusterDir], environment);
 
     private static string FreePorts(int count) =>
         string.Join(',', Enumerable.Range(0, count).Select(_ => FreePort.Next().ToString(CultureInfo.InvariantCulture)));
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 }

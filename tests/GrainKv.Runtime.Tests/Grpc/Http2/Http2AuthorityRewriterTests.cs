@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using GrainKv.Runtime.Grpc.Http2;
+using GrainKv.Testing.Http2;
 
 namespace GrainKv.Runtime.Tests.Grpc.Http2;
 

@@ -1,10 +1,8 @@
-using System.Buffers;
-using System.Buffers.Binary;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Runtime.Grpc.Http2;
-using Grpc.Core;
+using GrainKv.Testing.Http2;
 
 namespace GrainKv.Runtime.Tests.Grpc.Http2;
 
@@ -31,12 +29,24 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
         // The second call names its fields by their dynamic table indexes, as grpc-go does: te is the newest (62), :path the oldest.
         byte[] second = new HpackBlockBuilder().Indexed(3).Indexed(6).Indexed(65).Indexed(64).Indexed(63).Indexed(62).ToArray();
 
-        Dictionary<int, StreamOutcome> outcomes = await CallAsync(
+        Dictionary<int, Http2StreamOutcome> outcomes = await CallAsync(
             (1, first, Request("one")),
             (3, second, Request("two")));
 
         Assert.Equal("one", Echoed(outcomes[1]));
         Assert.Equal("two", Echoed(outcomes[3]));
+    }
+
+    [Fact]
+    public async Task HttpsSchemeWithAUrlAuthority_OnCleartext_IsServed()
+    {
+        // A TLS-terminating proxy in front of etcdctl's endpoint status: :scheme https (static index 7) and a URL :authority.
+        byte[] block = new HpackBlockBuilder().Indexed(3).Indexed(7).LiteralWithIndexing(4, EchoKvServer.RangePath)
+            .LiteralWithIndexing(1, UrlAuthority).LiteralWithIndexing(31, "application/grpc").ToArray();
+
+        Dictionary<int, Http2StreamOutcome> outcomes = await CallAsync((1, block, Request("proxied")));
+
+        Assert.Equal("proxied", Echoed(outcomes[1]));
     }
 
     [Fact]
@@ -46,7 +56,7 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
             .LiteralWithIndexing(1, $"127.0.0.1:{_server.Address.Port}").LiteralWithIndexing(31, "application/grpc").ToArray();
         byte[] second = new HpackBlockBuilder().Indexed(3).Indexed(6).Indexed(64).LiteralWithIndexing(1, UrlAuthority).Indexed(63).ToArray();
 
-        Dictionary<int, StreamOutcome> outcomes = await CallAsync(
+        Dictionary<int, Http2StreamOutcome> outcomes = await CallAsync(
             (1, first, Request("one")),
             (3, second, Request("two")));
 
@@ -70,80 +80,12 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
         Assert.Equal("next", response.Kvs[0].Key.ToStringUtf8());
     }
 
-    /// <summary>One gRPC length-prefixed message: not compressed, then the length, big-endian.</summary>
-    private static byte[] Request(string key)
-    {
-        byte[] message = new RangeRequest { Key = ByteString.CopyFromUtf8(key) }.ToByteArray();
-        var framed = new byte[5 + message.Length];
-        BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), message.Length);
-        message.CopyTo(framed, 5);
-        return framed;
-    }
+    private static byte[] Request(string key) => Http2Wire.GrpcMessage(new RangeRequest { Key = ByteString.CopyFromUtf8(key) });
 
-    private static string Echoed(StreamOutcome outcome)
-    {
-        Assert.Null(outcome.ResetCode);
-        Assert.Contains(":status: 200", outcome.HeaderLists[0]);
-        Assert.Contains("grpc-status: 0", outcome.HeaderLists[^1]);
-        byte[] data = [.. outcome.Data];
-        Assert.Equal(0, data[0]);
-        int length = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(1));
-        return RangeResponse.Parser.ParseFrom(data, 5, length).Kvs[0].Key.ToStringUtf8();
-    }
+    private static string Echoed(Http2StreamOutcome outcome) => outcome.SingleMessage(RangeResponse.Parser).Kvs[0].Key.ToStringUtf8();
 
-    /// <summary>Sends the calls on one new connection, each a header block and one message, and reads until every stream has ended.</summary>
-    private async Task<Dictionary<int, StreamOutcome>> CallAsync(params (int StreamId, byte[] Block, byte[] Message)[] calls)
-    {
-        await using var client = await RawHttp2Client.ConnectAsync(_server.Address);
-        await client.SendAsync(Http2Wire.Connection([
-            Http2Wire.Frame(Http2Wire.Settings, Http2FrameFlags.None, 0, []),
-            .. calls.SelectMany(call => new[]
-            {
-                Http2Wire.HeadersFrame(call.StreamId, call.Block),
-                Http2Wire.Frame(Http2Wire.Data, Http2FrameFlags.EndStream, call.StreamId, call.Message),
-            }),
-        ]));
-
-        var outcomes = calls.ToDictionary(call => call.StreamId, _ => new StreamOutcome());
-        var decoder = new HpackDecoder(4096, 64 * 1024);
-        var block = new Http2HeaderBlock();
-        while (outcomes.Values.Any(o => !o.Ended))
-        {
-            var (header, payload) = await client.ReadFrameAsync() ?? throw new InvalidOperationException("the server closed the connection");
-            StreamOutcome? outcome = outcomes.GetValueOrDefault(header.StreamId);
-            switch ((byte)header.Type)
-            {
-                case Http2Wire.Settings when !header.HasFlag(Http2Wire.Ack):
-                    await client.SendAsync(Http2Wire.Frame(Http2Wire.Settings, Http2Wire.Ack, 0, []));
-                    break;
-                case Http2Wire.Headers or Http2Wire.Continuation:
-                    var frame = new byte[header.FrameBytes];
-                    header.Write(frame);
-                    payload.CopyTo(frame, Http2FrameHeader.Bytes);
-                    Assert.True(block.TryAdd(header, new ReadOnlySequence<byte>(frame)));
-                    if (block.IsComplete)
-                    {
-                        outcome!.HeaderLists.Add(Http2Wire.Decode(decoder, [block.Fragment.ToArray()])[0].Select(f => f.ToString()).ToList());
-                        block.Clear();
-                    }
-
-                    outcome!.Ended |= header.HasFlag(Http2FrameFlags.EndStream);
-                    break;
-                case Http2Wire.Data:
-                    outcome!.Data.AddRange(payload);
-                    outcome.Ended |= header.HasFlag(Http2FrameFlags.EndStream);
-                    break;
-                case Http2Wire.RstStream:
-                    outcome!.ResetCode = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(payload);
-                    outcome.Ended = true;
-                    break;
-                case Http2Wire.GoAway:
-                    throw new InvalidOperationException($"the server sent GOAWAY with error {payload[7]}");
-            }
-        }
-
-        return outcomes;
-    }
+    private Task<Dictionary<int, Http2StreamOutcome>> CallAsync(params (int StreamId, byte[] Block, byte[] Message)[] calls) =>
+        RawHttp2Client.CallAsync(_server.Address, calls);
 
     /// <summary>The payload of the server's GOAWAY: last stream id, then the error code.</summary>
     private static async Task<byte[]> ReadUntilGoAwayAsync(RawHttp2Client client)
@@ -157,13 +99,5 @@ public sealed class UrlAuthorityKestrelTests : IAsyncLifetime
         }
 
         throw new InvalidOperationException("the server closed the connection without GOAWAY");
-    }
-
-    private sealed class StreamOutcome
-    {
-        public List<List<string>> HeaderLists { get; } = [];
-        public List<byte> Data { get; } = [];
-        public int? ResetCode { get; set; }
-        public bool Ended { get; set; }
     }
 }

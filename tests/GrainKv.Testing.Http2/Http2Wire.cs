@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using Google.Protobuf;
 using GrainKv.Runtime.Grpc.Http2;
 
-namespace GrainKv.Runtime.Tests.Grpc.Http2;
+namespace GrainKv.Testing.Http2;
 
 /// <summary>Client-side HTTP/2 bytes for tests: the preface and frames to send, and the frames and header blocks in what came back.</summary>
 internal static class Http2Wire
@@ -29,6 +31,18 @@ internal static class Http2Wire
     /// <summary>One HEADERS frame holding a whole block.</summary>
     public static byte[] HeadersFrame(int streamId, byte[] block, bool endStream = false) =>
         Frame(Headers, Http2FrameFlags.EndHeaders | (endStream ? Http2FrameFlags.EndStream : Http2FrameFlags.None), streamId, block);
+
+    /// <summary>A gRPC request message as DATA carries it: a byte saying it is not compressed, its length (big-endian), the message.</summary>
+    public static byte[] GrpcMessage(IMessage message)
+    {
+        byte[] bytes = message.ToByteArray();
+        var framed = new byte[GrpcPrefixBytes + bytes.Length];
+        BinaryPrimitives.WriteInt32BigEndian(framed.AsSpan(1), bytes.Length);
+        bytes.CopyTo(framed, GrpcPrefixBytes);
+        return framed;
+    }
+
+    public const int GrpcPrefixBytes = 5;
 
     public static byte[] Connection(params byte[][] frames) => [.. Preface, .. frames.SelectMany(f => f)];
 

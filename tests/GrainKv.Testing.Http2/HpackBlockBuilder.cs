@@ -1,7 +1,7 @@
 using System.Text;
 using GrainKv.Runtime.Grpc.Http2;
 
-namespace GrainKv.Runtime.Tests.Grpc.Http2;
+namespace GrainKv.Testing.Http2;
 
 /// <summary>Writes header blocks the way a client's encoder may, in every representation RFC 7541 §6 has.</summary>
 internal sealed class HpackBlockBuilder
