@@ -156,7 +156,13 @@ public sealed partial class RaftNode
     public RaftError? TransferLeadership(ulong targetId)
     {
         if (Role != RaftRole.Leader) return RaftError.NotLeader;
-        if (targetId == Id || !_membership.IsVoter(targetId)) return RaftError.InvalidTransferTarget;
+        if (targetId == Id)
+        {
+            // As etcd's raft: leadership is already where it is asked to go; a transfer under way is called off.
+            _leadTransferee = 0;
+            return null;
+        }
+        if (!_membership.IsVoter(targetId)) return RaftError.InvalidTransferTarget;
         if (_leadTransferee == targetId) return null;
         _leadTransferee = targetId;
         // The transfer is abandoned if it has not finished within an election timeout.

@@ -40,5 +40,15 @@ internal static class FollowerReplicas
         return append;
     }
 
+    /// <summary>Entries <paramref name="from"/> on, each a put of "k{index}", all committed, stepped, written and applied.</summary>
+    public static void Receive(ReplicaCore core, int from, int count)
+    {
+        var append = Append(core.Key.ReplicaId, from, count);
+        core.Step(append);
+        var ready = core.TakeReady()!;
+        core.Apply(ready);
+        core.Advance(ready);
+    }
+
     public static ShardCommand Put(string key) => new() { Put = new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFromUtf8("v") } };
 }

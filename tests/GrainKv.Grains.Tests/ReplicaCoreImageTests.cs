@@ -55,14 +55,4 @@ public sealed class ReplicaCoreImageTests
         Receive(second, from: 4, count: 1);
         Assert.NotEqual(agreed.Hash, second.Hash().Hash);
     }
-
-    /// <summary>Entries <paramref name="from"/> on, each a put of "k{index}", all committed, stepped, written and applied.</summary>
-    private static void Receive(ReplicaCore core, int from, int count)
-    {
-        var append = Append(core.Key.ReplicaId, from, count);
-        core.Step(append);
-        var ready = core.TakeReady()!;
-        core.Apply(ready);
-        core.Advance(ready);
-    }
 }

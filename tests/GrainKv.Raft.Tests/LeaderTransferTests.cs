@@ -51,15 +51,42 @@ public sealed class LeaderTransferTests
         Assert.Null(cluster[1].Node.Propose(ByteString.CopyFromUtf8("c")));
     }
 
-    [Theory]
-    [InlineData(1UL)]
-    [InlineData(9UL)]
-    public void TransferLeadership_SelfOrNonVoter_InvalidTarget(ulong target)
+    [Fact]
+    public void TransferLeadership_NonVoter_InvalidTarget()
     {
         var cluster = RaftCluster.Create(seed: 43, voters: 3);
         cluster.Elect(1);
 
-        Assert.Equal(RaftError.InvalidTransferTarget, cluster[1].Node.TransferLeadership(target));
+        Assert.Equal(RaftError.InvalidTransferTarget, cluster[1].Node.TransferLeadership(9));
+    }
+
+    [Fact]
+    public void TransferLeadership_ToItself_NoOpThatKeepsLeadingInItsTerm()
+    {
+        var cluster = RaftCluster.Create(seed: 43, voters: 3);
+        cluster.Elect(1);
+        var term = cluster[1].Node.Term;
+
+        Assert.Null(cluster[1].Node.TransferLeadership(1));
+        cluster.Stabilize();
+
+        Assert.Equal(RaftRole.Leader, cluster[1].Node.Role);
+        Assert.Equal(term, cluster[1].Node.Term);
+        Assert.Null(cluster[1].Node.Propose(ByteString.CopyFromUtf8("a")));
+    }
+
+    [Fact]
+    public void TransferLeadership_ToItselfDuringTransfer_CallsTheTransferOff()
+    {
+        var cluster = RaftCluster.Create(seed: 45, voters: 3);
+        cluster.Elect(1);
+        cluster.Isolate(3);
+        cluster.Propose(1, "a");
+        cluster[1].Node.TransferLeadership(3);
+
+        Assert.Null(cluster[1].Node.TransferLeadership(1));
+
+        Assert.Null(cluster[1].Node.Propose(ByteString.CopyFromUtf8("b")));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace GrainKv.Simulation.Tests;
 /// </summary>
 public sealed class ClientCalls(VirtualClock clock, SimulatedNetwork network, Func<ulong, SimulatedReplica?> liveReplica)
 {
-    private readonly List<(SimulatedReplica Replica, Task<ShardReply> Reply, Action<ShardReply> OnReply)> _pending = [];
+    private readonly List<(SimulatedReplica Replica, Task<ShardReply> Reply, Action<ShardReply> Then)> _pending = [];
 
     /// <summary>Hears every reply when the replica gives it, before the network may lose it.</summary>
     public event Action<ShardReply>? Answered;
@@ -25,10 +25,46 @@ public sealed class ClientCalls(VirtualClock clock, SimulatedNetwork network, Fu
         if (network.LosesClientMessage()) return;
         clock.Schedule(network.DelayMs(), () =>
         {
-            if (liveReplica(target) is not { } replica) return;
-            var reply = submit(replica.Core);
-            replica.Pump();
-            _pending.Add((replica, reply, onReply));
+            if (liveReplica(target) is { } replica) Submit(replica, submit, onReply);
+        });
+    }
+
+    /// <summary>
+    /// Sends a request to any member, <paramref name="member"/>, as a client of a silo's front door (RaftGroupGrain)
+    /// does: a member that leads, or knows no leader, takes it itself; any other passes it to the leader it knows and
+    /// answers with the leader's reply once its own replica has applied as far (<see cref="ReplicaCore.AnswerWhenApplied"/>).
+    /// </summary>
+    public void CallThroughFrontDoor(ulong member, Func<ReplicaCore, Task<ShardReply>> submit, Action<ShardReply> onReply)
+    {
+        if (network.LosesClientMessage()) return;
+        clock.Schedule(network.DelayMs(), () =>
+        {
+            if (liveReplica(member) is not { } door) return;
+            var leader = door.Node.LeaderId;
+            if (leader == 0 || leader == member)
+            {
+                Submit(door, submit, onReply);
+                return;
+            }
+            network.Forward(member, leader, () =>
+            {
+                if (liveReplica(leader) is not { } served) return;
+                Await(served, submit(served.Core), reply =>
+                {
+                    Answered?.Invoke(reply);
+                    if (reply.Error != ShardError.None)
+                    {
+                        network.Forward(leader, member, () => Reply(reply, onReply));
+                        return;
+                    }
+                    reply.LeaderId = leader;
+                    network.Forward(leader, member, () =>
+                    {
+                        if (liveReplica(member) is { } answering) Await(answering, answering.Core.AnswerWhenApplied(reply), answer => Reply(answer, onReply));
+                    });
+                });
+                served.Pump();
+            });
         });
     }
 
@@ -37,7 +73,7 @@ public sealed class ClientCalls(VirtualClock clock, SimulatedNetwork network, Fu
     {
         for (var i = 0; i < _pending.Count; i++)
         {
-            var (replica, reply, onReply) = _pending[i];
+            var (replica, reply, then) = _pending[i];
             if (!reply.IsCompleted)
             {
                 // A crashed replica never answers: its callers time out.
@@ -45,10 +81,27 @@ public sealed class ClientCalls(VirtualClock clock, SimulatedNetwork network, Fu
                 continue;
             }
             _pending.RemoveAt(i--);
-            var answer = reply.Result;
-            Answered?.Invoke(answer);
-            if (network.LosesClientMessage()) continue;
-            clock.Schedule(network.DelayMs(), () => onReply(answer));
+            then(reply.Result);
         }
+    }
+
+    private void Submit(SimulatedReplica replica, Func<ReplicaCore, Task<ShardReply>> submit, Action<ShardReply> onReply)
+    {
+        Await(replica, submit(replica.Core), answer =>
+        {
+            Answered?.Invoke(answer);
+            Reply(answer, onReply);
+        });
+        replica.Pump();
+    }
+
+    /// <summary>Runs <paramref name="then"/> at the event that completes <paramref name="reply"/>, if <paramref name="replica"/> lives that long.</summary>
+    private void Await(SimulatedReplica replica, Task<ShardReply> reply, Action<ShardReply> then) => _pending.Add((replica, reply, then));
+
+    /// <summary>The answer's way back to the client, which may lose it.</summary>
+    private void Reply(ShardReply answer, Action<ShardReply> onReply)
+    {
+        if (network.LosesClientMessage()) return;
+        clock.Schedule(network.DelayMs(), () => onReply(answer));
     }
 }

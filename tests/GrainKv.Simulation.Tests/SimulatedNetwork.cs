@@ -27,6 +27,19 @@ public sealed class SimulatedNetwork(VirtualClock clock, SeededRandomSource rand
         }
     }
 
+    /// <summary>
+    /// A call between two members' silos (a front door passing a request to the leader, or the answer back): after a
+    /// hop's delay, unless lost on the way or the link is cut when it would arrive.
+    /// </summary>
+    public void Forward(ulong from, ulong to, Action deliver)
+    {
+        if (Faulty && random.Next(100) < options.DropPercent) return;
+        clock.Schedule(DelayMs(), () =>
+        {
+            if (!_cut.Contains((from, to))) deliver();
+        });
+    }
+
     /// <summary>Latency of one hop, also used for client requests and replies.</summary>
     public int DelayMs() => 1 + random.Next(options.MaxDelayMs);
 

@@ -13,6 +13,12 @@ public interface IReplicaGrain : IGrainWithStringKey
 
     Task<ShardReply> Read(ShardRead read);
 
+    /// <summary>
+    /// Answers in this replica's member's name what the group's leader served, once this replica has applied
+    /// through <see cref="ShardReply.AppliedIndex"/>.
+    /// </summary>
+    Task<ShardReply> AnswerWhenApplied(ShardReply served);
+
     Task<ShardStatus> GetStatus();
 
     /// <summary>Asks this replica, which must lead its group, to hand leadership to <paramref name="targetId"/>.</summary>

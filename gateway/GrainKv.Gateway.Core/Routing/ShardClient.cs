@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GrainKv.Gateway.Errors;
 using GrainKv.Grains;
-using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
@@ -46,10 +45,10 @@ public sealed class ShardClient
     }
 
     public Task<ShardReply> ProposeAsync(ulong shardId, ShardCommand command, CancellationToken ct) =>
-        CallAsync(shardId, group => group.Propose(command), idempotent: false, answeredByLeader: true, ct);
+        CallAsync(shardId, group => group.Propose(command), idempotent: false, ct);
 
     public Task<ShardReply> ReadAsync(ulong shardId, ShardRead read, CancellationToken ct) =>
-        CallAsync(shardId, group => group.Read(read), idempotent: true, answeredByLeader: !read.Serializable, ct);
+        CallAsync(shardId, group => group.Read(read), idempotent: true, ct);
 
     public Task<ShardStatus> StatusAsync(ulong shardId, CancellationToken ct = default) =>
         WithinRequestTimeoutAsync(shardId, static group => group.GetStatus(), idempotent: true, ct);
@@ -58,12 +57,11 @@ public sealed class ShardClient
 
     private IRaftGroupGrain Group(ulong shardId) => _grains.GetGrain<IRaftGroupGrain>((long)shardId);
 
-    private async Task<ShardReply> CallAsync(ulong shardId, Func<IRaftGroupGrain, Task<ShardReply>> call, bool idempotent, bool answeredByLeader,
-        CancellationToken ct)
+    private async Task<ShardReply> CallAsync(ulong shardId, Func<IRaftGroupGrain, Task<ShardReply>> call, bool idempotent, CancellationToken ct)
     {
         var reply = await WithinRequestTimeoutAsync(shardId, call, idempotent, ct);
         if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
-        if (answeredByLeader && ResponseHeaders.HeaderOf(reply) is { } header) _leaders.Observe(shardId, header.MemberId);
+        _leaders.Observe(shardId, reply.LeaderId);
         return reply;
     }
 

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace GrainKv.Gateway.Routing;
 
 /// <summary>
-/// The member that last answered as each shard's leader: a linearizable reply is stamped by the leader's
-/// replica. A stand-alone gateway places a shard's front door on that member's silo, saving a hop; a
+/// The member that last answered as each shard's leader: a write's or linearizable read's reply names the leader
+/// that served it (ShardReply.leader_id). A stand-alone gateway places a shard's front door on that member's silo, saving a hop; a
 /// stale entry only costs the hop back.
 /// </summary>
 public sealed class ShardLeaders

@@ -9,7 +9,11 @@ public static class TxnShape
     public static bool IsReadOnly(TxnRequest txn) =>
         txn.Success.All(IsReadOnly) && txn.Failure.All(IsReadOnly);
 
-    /// <summary>etcd serves a read-only txn serializably only when every range in it asks to be.</summary>
+    /// <summary>
+    /// etcd's isTxnSerializable: a read-only txn is served serializably when every op of both branches is a range
+    /// that asks to be, so one with no ops (compares only) too, and one holding a nested txn never (etcd proposes
+    /// that through Raft). A member answers a write only once it applied it, so its own writes are seen either way.
+    /// </summary>
     public static bool IsSerializable(TxnRequest txn) =>
         txn.Success.All(IsSerializable) && txn.Failure.All(IsSerializable);
 
@@ -41,7 +45,6 @@ public static class TxnShape
     private static bool IsSerializable(RequestOp op) => op.RequestCase switch
     {
         RequestOp.RequestOneofCase.RequestRange => op.RequestRange.Serializable,
-        RequestOp.RequestOneofCase.RequestTxn => IsSerializable(op.RequestTxn),
-        _ => true,
+        _ => false,
     };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Etcdserverpb;
+using GrainKv.Gateway.Routing;
 using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Runtime;
@@ -15,25 +16,30 @@ public sealed class ClusterService : Cluster.ClusterBase
 
     private readonly ClusterIdentity _identity;
     private readonly IGrainFactory _grains;
+    private readonly ShardClient _shards;
     private readonly ConcurrentDictionary<string, string[]> _clientUrls = new(StringComparer.Ordinal);
 
-    public ClusterService(ClusterIdentity identity, IGrainFactory grains)
+    public ClusterService(ClusterIdentity identity, IGrainFactory grains, ShardClient shards)
     {
         _identity = identity;
         _grains = grains;
+        _shards = shards;
         _clientUrls[identity.MemberName] = [.. identity.ClientUrls];
     }
 
     /// <summary>
-    /// Every member, sorted by id as etcd sorts them, with header revision 0 as etcd sends. Another
-    /// member's client URLs are asked of it once and remembered; a member that has never answered
-    /// is listed without them, as etcd lists a member that has not published its attributes.
+    /// Every member, sorted by id as etcd sorts them, with header revision 0 as etcd sends. The header names the
+    /// member that answers Status, with its term: this silo, or for a stand-alone gateway the silo it asked, as etcd's
+    /// gRPC proxy passes on its endpoint's header. Another member's client URLs are asked of it once and remembered;
+    /// a member that has never answered is listed without them, as etcd lists a member that has not published its
+    /// attributes.
     /// </summary>
     public override async Task<MemberListResponse> MemberList(MemberListRequest request, ServerCallContext context)
     {
+        var answering = await _shards.StatusAsync(_shards.Map.ClusterStateShard, context.CancellationToken);
         var response = new MemberListResponse
         {
-            Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = _identity.MemberId },
+            Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = answering.ReplicaId, RaftTerm = answering.Term },
         };
         foreach (var known in _identity.Members.OrderBy(m => m.Id))
         {

@@ -8,9 +8,9 @@ namespace GrainKv.Grains.Replication;
 
 /// <summary>
 /// A shard's front door on this silo: hands proposals and linearizable reads to the replica that
-/// leads the group, wherever it is, following leader changes; serves serializable reads from the
-/// nearest replica. Leadership is learned from a replica's status and refreshed when a replica
-/// answers "not leader".
+/// leads the group, wherever it is, following leader changes, and answers them through this silo's
+/// own replica; serves serializable reads from the nearest replica. Leadership is learned from a
+/// replica's status and refreshed when a replica answers "not leader".
 /// </summary>
 [Reentrant]
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
@@ -36,15 +36,10 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
     private IReplicaGrain Replica(ulong replicaId) =>
         GrainFactory.GetGrain<IReplicaGrain>(new ReplicaKey(ShardId, replicaId).ToString());
 
+    private bool HoldsReplica => _map[ShardId].Replicas.Contains(_identity.MemberId);
+
     /// <summary>This silo's replica of the shard if it has one, else the first named.</summary>
-    private IReplicaGrain Nearest
-    {
-        get
-        {
-            var replicas = _map[ShardId].Replicas;
-            return Replica(replicas.Contains(_identity.MemberId) ? _identity.MemberId : replicas[0]);
-        }
-    }
+    private IReplicaGrain Nearest => Replica(HoldsReplica ? _identity.MemberId : _map[ShardId].Replicas[0]);
 
     /// <summary>
     /// Proposes on the leader, unless the write needs space this silo has not got: then, as etcd, this member's NOSPACE
@@ -52,20 +47,30 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
     /// </summary>
     public async Task<ShardReply> Propose(ShardCommand command)
     {
-        if (_quota.AlarmToRaise(command) is not { } raise) return await OnLeader(leader => leader.Propose(command), idempotent: false);
+        if (_quota.AlarmToRaise(command) is not { } raise) return await AnswerHere(await OnLeader(leader => leader.Propose(command), idempotent: false));
         var raised = await GrainFactory.GetGrain<IRaftGroupGrain>((long)_map.ClusterStateShard).Propose(raise);
         return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
     }
 
-    public Task<ShardReply> Read(ShardRead read) =>
-        read.Serializable ? Nearest.Read(read) : OnLeader(leader => leader.Read(read), idempotent: true);
+    public async Task<ShardReply> Read(ShardRead read) =>
+        read.Serializable ? await Nearest.Read(read) : await AnswerHere(await OnLeader(leader => leader.Read(read), idempotent: true));
 
     public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
 
     public Task<ShardReply> TransferLeadership(ulong targetId) => Nearest.TransferLeadership(targetId);
 
     /// <summary>
-    /// Calls the leader's replica, following leadership. A call whose leader's silo dropped away may
+    /// What the leader served, answered by this member: etcd answers a write or a linearizable read only once the
+    /// member that took it has applied it, in that member's name and term, so this silo's replica answers once it has
+    /// applied as far as the leader had. A silo without a replica of the shard passes the leader's answer on.
+    /// </summary>
+    private Task<ShardReply> AnswerHere(ShardReply served) =>
+        served.Error is ShardError.None && served.LeaderId != _identity.MemberId && HoldsReplica
+            ? Replica(_identity.MemberId).AnswerWhenApplied(served)
+            : Task.FromResult(served);
+
+    /// <summary>
+    /// Calls the leader's replica, following leadership; the reply names the leader that served it. A call whose leader's silo dropped away may
     /// still have been proposed there, so only an idempotent call is sent again; a write's outcome is
     /// then unknown and answered as a timeout, as etcd answers a write lost with its leader. A call that
     /// could not even connect to that silo never left this one, so it waits for the next leader instead.
@@ -76,12 +81,16 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
         while (true)
         {
             if (_leaderId == 0) _leaderId = (await Nearest.GetStatus()).LeaderId;
-            if (_leaderId != 0)
+            if (_leaderId is var leaderId and not 0)
             {
                 try
                 {
-                    var reply = await call(Replica(_leaderId));
-                    if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader)) return reply;
+                    var reply = await call(Replica(leaderId));
+                    if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader))
+                    {
+                        reply.LeaderId = leaderId;
+                        return reply;
+                    }
                 }
                 catch (SiloUnreachableException error)
                 {

@@ -30,7 +30,8 @@ public sealed class ReplicaCore
     /// </summary>
     private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term)> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
-    private readonly List<(ulong Index, PendingRead Read)> _readsAwaitingApply = [];
+    /// <summary>Answers owed once the applied index reaches theirs: reads past their ReadIndex round, and answers passed on from the leader.</summary>
+    private readonly List<AwaitingApply> _awaitingApply = [];
     private readonly ReplicaTiming _timing;
     private ulong _nextRequestId;
     private ulong _appliedIndex;
@@ -87,6 +88,22 @@ public sealed class ReplicaCore
             if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
             _readsAwaitingIndex[requestId] = pending;
             return pending.Waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// Answers in this member's name what the leader's replica served (<paramref name="served"/>), once this replica
+    /// has applied as far as the leader had: as etcd answers a request only after the member that took it applied it,
+    /// so this member's own serializable reads see what it acknowledged.
+    /// </summary>
+    public Task<ShardReply> AnswerWhenApplied(ShardReply served)
+    {
+        lock (_gate)
+        {
+            if (served.AppliedIndex <= _appliedIndex) return Task.FromResult(AnswerHere(served));
+            var waiter = NewWaiter();
+            _awaitingApply.Add(new AwaitingApply(served.AppliedIndex, waiter, () => AnswerHere(served)));
+            return waiter.Task;
         }
     }
 
@@ -205,8 +222,8 @@ public sealed class ReplicaCore
                 if (!_proposals.Remove(entry.Index, out var proposal)) continue;
                 if (proposal.Term == entry.Term && applied is not null)
                 {
-                    ResponseHeaders.Stamp(applied, _identity, _node.Term);
-                    answers.Add((proposal.Waiter, applied));
+                    applied.AppliedIndex = entry.Index;
+                    answers.Add((proposal.Waiter, AnswerHere(applied)));
                 }
                 else
                 {
@@ -215,14 +232,14 @@ public sealed class ReplicaCore
             }
             foreach (var state in ready.ReadStates)
             {
-                if (_readsAwaitingIndex.Remove(state.RequestId, out var read)) _readsAwaitingApply.Add((state.Index, read));
+                if (_readsAwaitingIndex.Remove(state.RequestId, out var read)) _awaitingApply.Add(new AwaitingApply(state.Index, read.Waiter, () => Serve(read.Request)));
             }
-            for (var i = _readsAwaitingApply.Count - 1; i >= 0; i--)
+            for (var i = _awaitingApply.Count - 1; i >= 0; i--)
             {
-                var (index, read) = _readsAwaitingApply[i];
-                if (index > _appliedIndex) continue;
-                answers.Add((read.Waiter, Serve(read.Request)));
-                _readsAwaitingApply.RemoveAt(i);
+                var awaiting = _awaitingApply[i];
+                if (awaiting.Index > _appliedIndex) continue;
+                answers.Add((awaiting.Waiter, awaiting.Answer()));
+                _awaitingApply.RemoveAt(i);
             }
         }
         foreach (var (waiter, reply) in answers) waiter.TrySetResult(reply);
@@ -371,10 +388,10 @@ public sealed class ReplicaCore
         List<TaskCompletionSource<ShardReply>> waiters;
         lock (_gate)
         {
-            waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _readsAwaitingApply.Select(r => r.Read.Waiter)];
+            waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _awaitingApply.Select(a => a.Waiter)];
             _proposals.Clear();
             _readsAwaitingIndex.Clear();
-            _readsAwaitingApply.Clear();
+            _awaitingApply.Clear();
         }
         foreach (var waiter in waiters) waiter.TrySetResult(new ShardReply { Error = error });
     }
@@ -383,6 +400,13 @@ public sealed class ReplicaCore
     private ShardReply Serve(ShardRead read)
     {
         var reply = ShardStateMachine.IsLeaseRead(read) ? _stateMachine.ReadLease(read, _timing.NowMs()) : _stateMachine.Read(read);
+        reply.AppliedIndex = _appliedIndex;
+        return AnswerHere(reply);
+    }
+
+    /// <summary>Names this member, in its current term, as the one answering. The caller holds the gate.</summary>
+    private ShardReply AnswerHere(ShardReply reply)
+    {
         ResponseHeaders.Stamp(reply, _identity, _node.Term);
         return reply;
     }
@@ -398,4 +422,6 @@ public sealed class ReplicaCore
     };
 
     private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter);
+
+    private sealed record AwaitingApply(ulong Index, TaskCompletionSource<ShardReply> Waiter, Func<ShardReply> Answer);
 }

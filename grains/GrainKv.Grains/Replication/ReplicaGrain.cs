@@ -90,6 +90,8 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         return reply;
     }
 
+    public Task<ShardReply> AnswerWhenApplied(ShardReply served) => Core.AnswerWhenApplied(served);
+
     public Task<ShardStatus> GetStatus()
     {
         var status = Core.GetStatus();

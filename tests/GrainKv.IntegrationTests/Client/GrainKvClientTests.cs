@@ -10,7 +10,7 @@ namespace GrainKv.IntegrationTests.Client;
 /// stand-alone gateway: typed grain calls (a shard's front door, a member grain on its own silo), a KV
 /// round trip with a txn, a watch as an async stream, and a lease kept alive past its TTL.
 /// </summary>
-public sealed class GrainKvClientTests(GrainKvClientTests.ClusterWithGateway fixture) : IClassFixture<GrainKvClientTests.ClusterWithGateway>
+public sealed class GrainKvClientTests(ClusterWithGateway fixture) : IClassFixture<ClusterWithGateway>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -78,24 +78,4 @@ public sealed class GrainKvClientTests(GrainKvClientTests.ClusterWithGateway fix
     }
 
     private static Google.Protobuf.ByteString B(string text) => Google.Protobuf.ByteString.CopyFromUtf8(text);
-
-    /// <summary>Three silos and a gateway in front of them, shared by the tests of the class.</summary>
-    public sealed class ClusterWithGateway : IAsyncLifetime
-    {
-        public GrainKvCluster Cluster { get; private set; } = null!;
-        public GrainKvGateway Gateway { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Cluster = await GrainKvCluster.StartAsync();
-            Gateway = await GrainKvGateway.StartAsync(Cluster);
-        }
-
-        public Task DisposeAsync()
-        {
-            Gateway?.Dispose();
-            Cluster?.Dispose();
-            return Task.CompletedTask;
-        }
-    }
 }

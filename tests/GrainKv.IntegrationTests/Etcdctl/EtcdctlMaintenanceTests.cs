@@ -37,6 +37,26 @@ public sealed class EtcdctlMaintenanceTests : IDisposable
         Assert.Equal(expected.Stdout.Replace(_both.Etcd.Endpoint, "ENDPOINT"), actual.Stdout.Replace(_both.GrainKv.Endpoint, "ENDPOINT"));
     }
 
+    /// <summary>As etcd's raft, a transfer to the member that already leads is a no-op that succeeds.</summary>
+    [Fact]
+    public async Task MoveLeader_ToTheLeaderItself_SucceedsAndPrintsWhatEtcdPrints()
+    {
+        async Task<(string Id, Infrastructure.Etcdctl.Result Move)> MoveToItself(string endpoint)
+        {
+            var status = await Infrastructure.Etcdctl.RunAsync(endpoint, null, "-w", "json", "endpoint", "status");
+            var id = JsonNode.Parse(status.Stdout)!.AsArray().Single()!["Status"]!["leader"]!.GetValue<ulong>().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+            return (id, await Infrastructure.Etcdctl.RunAsync(endpoint, null, "move-leader", id));
+        }
+
+        var (etcdId, expected) = await MoveToItself(_both.Etcd.Endpoint);
+        var (grainKvId, actual) = await MoveToItself(_both.GrainKv.Endpoint);
+
+        Assert.True(expected.ExitCode == 0, expected.Stderr);
+        Assert.True(actual.ExitCode == 0, actual.Stderr);
+        Assert.Equal($"Leadership transferred from {grainKvId} to {grainKvId}\n", actual.Stdout);
+        Assert.Equal(expected.Stdout.Replace(etcdId, "ID"), actual.Stdout.Replace(grainKvId, "ID"));
+    }
+
     [Fact]
     public async Task SnapshotSave_WritesTheMemberStateAtItsRevisionBehindASha256Trailer()
     {
