@@ -67,6 +67,7 @@ public static partial class SiloHost
         using var storeLoggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, logLevel));
         var store = await SiloStorage.OpenAsync(options, storeLoggers, ct);
         services.AddSingleton<IRaftLogStore>(store);
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaDriver>();
         services.AddSingleton<IRaftMessageSink>(sp => sp.GetRequiredService<ReplicaDriver>());
         services.AddHostedService(sp => sp.GetRequiredService<ReplicaDriver>());

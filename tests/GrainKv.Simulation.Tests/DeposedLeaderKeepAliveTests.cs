@@ -7,8 +7,9 @@ namespace GrainKv.Simulation.Tests;
 
 /// <summary>
 /// The lock simulation's finding, replayed step by step on a calm three-replica cluster: a leader
-/// whose disk hangs stops ticking, so it neither heartbeats nor learns that the others elected a
-/// new leader, yet it still takes requests. It must not renew a lease the new leader is counting down.
+/// whose disk hangs sends nothing while its write is in flight (its heartbeats wait behind it), so the
+/// others elect a new leader before its own check quorum deposes it, and meanwhile it still takes
+/// requests. It must not renew a lease the new leader is counting down.
 /// </summary>
 public sealed class DeposedLeaderKeepAliveTests
 {

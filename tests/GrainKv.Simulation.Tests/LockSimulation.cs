@@ -104,9 +104,9 @@ public sealed class LockSimulation
     private void ScheduleLeaderFault() => Cluster.Clock.Schedule(Options.LeaderFaultIntervalMs / 2 + Cluster.Random.Next(Options.LeaderFaultIntervalMs), () =>
     {
         if (Cluster.Healed) return;
-        // A leader cut off steps down within two election timeouts (check quorum); one whose disk
-        // hangs stops ticking but steps down when the new leader's heartbeat reaches it; one cut off
-        // with its disk hung notices nothing until the disk comes back.
+        // A leader cut off steps down within two election timeouts (check quorum); so does one whose
+        // disk hangs, as its heartbeats wait behind the write, unless the new leader's heartbeat
+        // reaches it first; one cut off with its disk hung steps down by check quorum alone.
         var fault = Cluster.Random.Next(3);
         var (cutOff, diskHangs) = (fault != 1, fault != 0);
         var ttlMs = (int)Options.LeaseTtlMs;

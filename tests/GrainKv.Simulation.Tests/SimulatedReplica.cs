@@ -11,47 +11,43 @@ namespace GrainKv.Simulation.Tests;
 
 /// <summary>
 /// One replica process: the real <see cref="ReplicaCore"/> (a <see cref="RaftNode"/> and a
-/// <see cref="ShardStateMachine"/> over the real MVCC store) driven the way ReplicaDriver drives it,
-/// over an <see cref="InMemoryRaftLogStore"/> whose writes take virtual time. A crash abandons the
+/// <see cref="ShardStateMachine"/> over the real MVCC store) driven by the silo's own
+/// <see cref="ReadyProcessor"/> over a <see cref="SimulatedDisk"/>, and ticked on its own schedule
+/// whether or not a write is in flight, as ReplicaDriver's tick timer does. A crash abandons the
 /// instance; a restart builds a new one from what the store holds, as ReplicaGrain activates.
 /// </summary>
 public sealed class SimulatedReplica : IRaftReplicaView
 {
     public const ulong ShardId = 1;
 
-    private readonly VirtualClock _clock;
-    private readonly SeededRandomSource _random;
-    private readonly int _maxDiskLatencyMs;
-    private readonly Action<Message> _send;
+    private readonly SimulatedDisk _disk;
+    private readonly ReadyProcessor _processor;
     private readonly Action<SimulatedReplica, IReadOnlyList<Entry>> _applied;
     private readonly List<Entry> _appliedEntries = [];
-    private IReadOnlyList<Entry> _storedEntries = [];
-    private HardState? _unsyncedHardState;
-    private bool _writing;
-    private long _diskStalledUntilMs;
+    private Task _processing = Task.CompletedTask;
     private ulong _appliedIndex;
 
     private SimulatedReplica(ulong id, InMemoryRaftLogStore store, RaftConfig config, SimulationOptions options, VirtualClock clock,
         SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied)
     {
         Id = id;
-        Store = store;
-        _clock = clock;
-        _random = random;
-        _maxDiskLatencyMs = options.MaxDiskLatencyMs;
-        _send = send;
         _applied = applied;
+        _disk = new SimulatedDisk(store, clock, random, options.MaxDiskLatencyMs, AfterLanding);
 
-        var generation = Await(store.ClaimGenerationAsync(ShardId, CancellationToken.None));
-        var stored = Await(store.LoadAsync(ShardId, CancellationToken.None));
-        _storedEntries = stored.Entries;
+        var generation = Await(_disk.ClaimGenerationAsync(ShardId, CancellationToken.None));
+        var stored = Await(_disk.LoadAsync(ShardId, CancellationToken.None));
         var recovered = RecoveredReplica.From(new ReplicaKey(ShardId, id), generation, stored, config,
             new SeededRandomSource(random.NextUInt64()), NullLogger.Instance,
-            new ClusterIdentity(1, id, $"sim-{id}", [], [], []), new ReplicaTiming(() => clock.NowMs, options.ElectionTimeoutMs, options.SnapshotCount));
+            new ClusterIdentity(1, id, $"sim-{id}", [], [], []),
+            new ReplicaTiming(ReplicaTiming.MonotonicMs(clock), options.ElectionTimeoutMs, options.SnapshotCount));
         _appliedIndex = stored.Snapshot?.Metadata.Index ?? 0;
         Node = recovered.Node;
         StateMachine = recovered.StateMachine;
         Core = recovered.Core;
+        // Every peer lives in a process of its own: every message goes over the network.
+        _processor = new ReadyProcessor(_disk, (_, message) => send(message), clock, TimeSpan.FromMilliseconds(options.TickMs), NullLogger.Instance);
+        _processor.Applied += (_, ready) => OnApplied(ready);
+        _processor.Register(Core);
     }
 
     public ulong Id { get; }
@@ -62,12 +58,10 @@ public sealed class SimulatedReplica : IRaftReplicaView
 
     public ShardStateMachine StateMachine { get; }
 
-    public InMemoryRaftLogStore Store { get; }
-
     /// <summary>False once crashed: events still queued for this instance are ignored.</summary>
     public bool Alive { get; private set; } = true;
 
-    public IReadOnlyList<Entry> StoredEntries => _storedEntries;
+    public IReadOnlyList<Entry> StoredEntries => _disk.StoredEntries;
 
     public IReadOnlyList<Entry> Applied => _appliedEntries;
 
@@ -85,84 +79,51 @@ public sealed class SimulatedReplica : IRaftReplicaView
     public InMemoryRaftLogStore Crash()
     {
         Alive = false;
-        return Store.Restart();
+        return _disk.Crash();
     }
 
-    /// <summary>One tick, unless a write is in flight: ReplicaDriver's loop ticks only between batches, so a hung disk stops the clock of every Raft timeout.</summary>
+    /// <summary>One tick, a write in flight or not: Raft time runs on while the disk is busy or hung.</summary>
     public void Tick()
     {
-        if (_writing) return;
         Core.Tick();
         Pump();
     }
 
     /// <summary>The disk hangs until <paramref name="untilMs"/>: a write in flight or started before then lands no earlier.</summary>
-    public void StallDisk(long untilMs) => _diskStalledUntilMs = Math.Max(_diskStalledUntilMs, untilMs);
+    public void StallDisk(long untilMs) => _disk.Stall(untilMs);
 
     public void Step(Message message)
     {
-        Core.Step(message);
+        _processor.Step(ShardId, message);
         Pump();
     }
 
     /// <summary>
-    /// Handles ready batches as ReplicaDriver does: send, apply what is committed (a snapshot
-    /// waits for the write), persist when the batch must be synced, then send the acknowledgements,
-    /// advance and snapshot when due. A write takes virtual time; a crash before it lands loses it.
+    /// Runs the processing of ready batches unless it is already running (waiting for its write to land,
+    /// whereupon it takes what came meanwhile): ReplicaDriver's loop, woken up.
     /// </summary>
     public void Pump()
     {
-        while (Alive && !_writing && Core.TakeReady() is { } ready)
-        {
-            foreach (var message in ready.Messages) _send(message);
-            if (ready.Snapshot is null) Apply(ready);
-            if (ready.HardState is not null) _unsyncedHardState = ready.HardState;
-            if (!ready.MustSync)
-            {
-                Finish(ready, write: null);
-                continue;
-            }
-            var write = new GroupWrite(ShardId, Core.Generation)
-            {
-                HardState = _unsyncedHardState,
-                Entries = ready.EntriesToPersist,
-                Snapshot = ready.Snapshot,
-            };
-            _unsyncedHardState = null;
-            _writing = true;
-            _clock.Schedule(_random.Next(_maxDiskLatencyMs + 1), () => Land(ready, write));
-        }
+        if (!Alive || !_processing.IsCompleted) return;
+        _processing = _processor.ProcessAsync(CancellationToken.None);
+        RethrowFailure();
     }
 
-    private void Land(RaftReady ready, GroupWrite write)
+    private void AfterLanding()
     {
-        if (!Alive) return;
-        if (_clock.NowMs < _diskStalledUntilMs)
-        {
-            _clock.Schedule(_diskStalledUntilMs - _clock.NowMs, () => Land(ready, write));
-            return;
-        }
-        _writing = false;
-        Finish(ready, write);
-        Pump();
+        if (!_processing.IsCompleted && _disk.InFlight == 0)
+            throw new InvalidOperationException("the ready processing did not resume in the event that landed its write");
+        RethrowFailure();
     }
 
-    private void Finish(RaftReady ready, GroupWrite? write)
+    /// <summary>A failed check inside the processing (an invariant, on apply) fails the event that ran it.</summary>
+    private void RethrowFailure()
     {
-        if (write is not null) Save(write);
-        foreach (var message in ready.MessagesAfterPersist) _send(message);
-        if (ready.Snapshot is not null) Apply(ready);
-        Core.Advance(ready);
-        if (Core.TakeSnapshotIfDue() is { } snapshot)
-        {
-            Save(new GroupWrite(ShardId, Core.Generation) { Snapshot = snapshot, CompactThrough = snapshot.Metadata.Index });
-            Core.SnapshotPersisted(snapshot);
-        }
+        if (_processing.IsFaulted) _processing.GetAwaiter().GetResult();
     }
 
-    private void Apply(RaftReady ready)
+    private void OnApplied(RaftReady ready)
     {
-        Core.Apply(ready);
         if (ready.Snapshot is { } snapshot && snapshot.Metadata.Index > _appliedIndex) _appliedIndex = snapshot.Metadata.Index;
         var first = _appliedEntries.Count;
         foreach (var entry in ready.CommittedEntries)
@@ -174,18 +135,6 @@ public sealed class SimulatedReplica : IRaftReplicaView
         _applied(this, _appliedEntries[first..]);
     }
 
-    private void Save(GroupWrite write)
-    {
-        Await(Store.SaveAsync([write], CancellationToken.None));
-        _storedEntries = Await(Store.LoadAsync(ShardId, CancellationToken.None)).Entries;
-    }
-
     /// <summary>The in-memory store completes every call synchronously.</summary>
     private static T Await<T>(Task<T> task) => task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("the in-memory store went asynchronous");
-
-    private static void Await(Task task)
-    {
-        if (!task.IsCompleted) throw new InvalidOperationException("the in-memory store went asynchronous");
-        task.GetAwaiter().GetResult();
-    }
 }

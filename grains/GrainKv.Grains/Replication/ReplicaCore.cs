@@ -71,7 +71,7 @@ public sealed class ReplicaCore
     /// <summary>
     /// A serializable read is served from the applied state at once; any other read waits for a
     /// ReadIndex round. Lease reads always do (etcd's ensureLeadership before a renewal): a leader
-    /// deposed without knowing it (cut off, or its disk hung so it stopped ticking) would otherwise
+    /// deposed without knowing it (cut off, or its disk hung so its heartbeats wait behind the write) would otherwise
     /// renew leases that the new leader is counting down from its promotion, and a client would
     /// believe its lease live after the new leader revoked it. Once a quorum answered a heartbeat
     /// sent after the request arrived, every later leader was elected after the client asked, so

@@ -24,13 +24,15 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
     private readonly ReplicationOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IDatabaseSize _databaseSize;
+    private readonly TimeProvider _time;
     private ReplicaCore? _core;
 
     private readonly ShardMap _map;
 
     public ReplicaGrain(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ShardMap map,
-        ReplicationOptions options, IDatabaseSize databaseSize, ILoggerFactory loggers)
+        ReplicationOptions options, IDatabaseSize databaseSize, TimeProvider time, ILoggerFactory loggers)
     {
+        _time = time;
         _databaseSize = databaseSize;
         _map = map;
         _store = store;
@@ -59,7 +61,7 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
         };
         var recovered = RecoveredReplica.From(key, generation, stored, config,
             new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId), _loggers.CreateLogger<RaftNode>(),
-            _identity, new ReplicaTiming(() => Environment.TickCount64, (long)_options.ElectionTicks * _options.TickIntervalMs, _options.SnapshotCount));
+            _identity, new ReplicaTiming(ReplicaTiming.MonotonicMs(_time), (long)_options.ElectionTicks * _options.TickIntervalMs, _options.SnapshotCount));
         var conf = recovered.Node.Status.ConfState;
         _core = recovered.Core;
         _driver.Register(_core);

@@ -9,4 +9,7 @@ public sealed record ReplicaTiming(Func<long> NowMs, long ElectionTimeoutMs, lon
 {
     /// <summary>Expired leases the leader revokes per check, as etcd bounds its revoke rate.</summary>
     public const int RevokesPerCheck = 500;
+
+    /// <summary>The monotonic clock of <paramref name="time"/>, in milliseconds.</summary>
+    public static Func<long> MonotonicMs(TimeProvider time) => () => (long)time.GetElapsedTime(0).TotalMilliseconds;
 }

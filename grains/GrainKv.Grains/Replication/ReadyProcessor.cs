@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using GrainKv.Raft;
+using GrainKv.Shard;
+using GrainKv.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// The replicas of one silo and the handling of what their nodes make ready: one storage
+/// transaction for everything all of them must sync, messages out, committed entries applied,
+/// then the acknowledgements that wait for durability, Advance, and snapshots when due.
+/// <see cref="ReplicaDriver"/> runs it on a silo; the simulation runs it over its in-memory store
+/// and virtual clock, so what the simulation checks is the code that ships. Proposals that arrive
+/// while a transaction is in flight wait in the nodes' unstable logs and go out together in the
+/// next one: that is the proposal batching. One <see cref="ProcessAsync"/> at a time; the rest
+/// (registering, stepping, ticking the replicas) may run concurrently with it, each call into a
+/// <see cref="ReplicaCore"/> under the core's own gate.
+/// </summary>
+public sealed partial class ReadyProcessor
+{
+    private static readonly Meter Meter = new("GrainKv.Replication");
+    private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", unit: null,
+        description: "Raft entries persisted per storage transaction.", tags: null,
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] });
+    private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("grainkv_persist_duration_seconds", "s", "Time to persist one batch.");
+    private static readonly Counter<long> PersistFailures = Meter.CreateCounter<long>("grainkv_persist_failures_total", description: "Failed attempts to persist a batch; each is retried.");
+    private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");
+
+    /// <summary>Retries of a failed save back off from the first retry delay to this, so a recovered store is noticed within it.</summary>
+    private static readonly TimeSpan MaxPersistRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<ReplicaKey, ReplicaCore> _replicas = new();
+
+    /// <summary>
+    /// Hard states whose only change is the commit index (no sync owed): written with the group's
+    /// next synced batch. Losing one in a crash only means re-learning the commit index.
+    /// </summary>
+    private readonly Dictionary<ReplicaKey, HardState> _unsyncedHardStates = [];
+    private readonly List<(ReplicaCore Replica, RaftReady Ready)> _readies = [];
+    private readonly IRaftLogStore _store;
+    private readonly Action<ulong, Message> _sendToPeer;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _firstRetryDelay;
+    private readonly ILogger _log;
+
+    /// <param name="sendToPeer">Sends a message of a group to a replica that does not live here.</param>
+    /// <param name="firstRetryDelay">How long a failed save waits before its first retry.</param>
+    public ReadyProcessor(IRaftLogStore store, Action<ulong, Message> sendToPeer, TimeProvider time, TimeSpan firstRetryDelay, ILogger log)
+    {
+        _store = store;
+        _sendToPeer = sendToPeer;
+        _time = time;
+        _firstRetryDelay = firstRetryDelay;
+        _log = log;
+    }
+
+    /// <summary>A replica applied what a ready batch carried (the simulation checks its invariants here).</summary>
+    public event Action<ReplicaCore, RaftReady>? Applied;
+
+    public ICollection<ReplicaCore> Replicas => _replicas.Values;
+
+    /// <summary>This silo's replica of <paramref name="shardId"/>, if it holds one.</summary>
+    public ReplicaCore? LocalReplica(ulong shardId) => _replicas.Values.FirstOrDefault(r => r.Key.ShardId == shardId);
+
+    public void Register(ReplicaCore replica) => _replicas[replica.Key] = replica;
+
+    public void Unregister(ReplicaCore replica)
+    {
+        _replicas.TryRemove(new KeyValuePair<ReplicaKey, ReplicaCore>(replica.Key, replica));
+        replica.FailAllWaiters(ShardError.Stopped);
+    }
+
+    /// <summary>Steps the addressed replica if it lives here; false if it does not.</summary>
+    public bool Step(ulong groupId, Message message)
+    {
+        if (!_replicas.TryGetValue(new ReplicaKey(groupId, message.To), out var replica)) return false;
+        replica.Step(message);
+        return true;
+    }
+
+    /// <summary>Handles ready batches until no replica has one.</summary>
+    public async Task ProcessAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            _readies.Clear();
+            foreach (var replica in _replicas.Values)
+            {
+                if (replica.TakeReady() is { } ready) _readies.Add((replica, ready));
+            }
+            if (_readies.Count == 0) return;
+
+            var writes = new List<GroupWrite>(_readies.Count);
+            var entries = 0;
+            foreach (var (replica, ready) in _readies)
+            {
+                Deliver(replica.Key.ShardId, ready.Messages);
+                // Answer clients while the batch is written: what is committed is durable already.
+                if (ready.Snapshot is null) Apply(replica, ready);
+                if (ready.HardState is not null) _unsyncedHardStates[replica.Key] = ready.HardState;
+                if (!ready.MustSync) continue;
+                _unsyncedHardStates.Remove(replica.Key, out var hardState);
+                entries += ready.EntriesToPersist.Count;
+                writes.Add(new GroupWrite(replica.Key.ShardId, replica.Generation)
+                {
+                    HardState = hardState,
+                    Entries = ready.EntriesToPersist,
+                    Snapshot = ready.Snapshot,
+                });
+            }
+            if (writes.Count > 0)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await PersistAsync(writes, ct).ConfigureAwait(false);
+                PersistSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                BatchEntries.Record(entries);
+            }
+
+            foreach (var (replica, ready) in _readies)
+            {
+                if (!IsRegistered(replica)) continue;
+                Deliver(replica.Key.ShardId, ready.MessagesAfterPersist);
+                if (ready.Snapshot is not null) Apply(replica, ready);
+                replica.Advance(ready);
+                AppliedEntries.Add(ready.CommittedEntries.Count);
+                if (replica.TakeSnapshotIfDue() is { } snapshot)
+                {
+                    await PersistAsync([new GroupWrite(replica.Key.ShardId, replica.Generation)
+                    {
+                        Snapshot = snapshot,
+                        CompactThrough = snapshot.Metadata.Index,
+                    }], ct).ConfigureAwait(false);
+                    if (!IsRegistered(replica)) continue;
+                    replica.SnapshotPersisted(snapshot);
+                    LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
+                }
+            }
+        }
+    }
+
+    private void Apply(ReplicaCore replica, RaftReady ready)
+    {
+        replica.Apply(ready);
+        Applied?.Invoke(replica, ready);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="writes"/>, retrying until they are durable or the silo stops. The nodes handed
+    /// their batches out once and will not again, and acknowledgements wait in MessagesAfterPersist: giving
+    /// up would lose both, so nothing later is taken meanwhile (as etcd's raft loop blocks on its WAL write).
+    /// Proposals wait, and their callers get etcd's timeout error at their deadline. Saving the same writes
+    /// again is safe even if an attempt that failed did commit: a write replaces exactly what it covers.
+    /// A fenced replica is stopped and its write dropped, and the rest of the batch is saved without it.
+    /// </summary>
+    private async Task PersistAsync(List<GroupWrite> writes, CancellationToken ct)
+    {
+        var failures = 0;
+        var retryDelay = _firstRetryDelay;
+        while (writes.Count > 0)
+        {
+            try
+            {
+                await _store.SaveAsync(writes, ct).ConfigureAwait(false);
+                if (failures > 0) LogPersistRecovered(failures);
+                return;
+            }
+            catch (FencedWriteException fenced)
+            {
+                // Never loop on a refusal this batch cannot be rid of.
+                if (writes.RemoveAll(write => write.GroupId == fenced.GroupId && write.Generation == fenced.WriteGeneration) == 0) throw;
+                StopFenced(fenced);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                failures++;
+                PersistFailures.Add(1);
+                if (failures == 1) LogPersistFailed(ex);
+                else LogPersistStillFailing(failures, ex.Message);
+                await Task.Delay(retryDelay, _time, ct).ConfigureAwait(false);
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxPersistRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>A newer activation of the replica claimed its group: this one must never write or send again.</summary>
+    private void StopFenced(FencedWriteException fenced)
+    {
+        foreach (var replica in _replicas.Values.Where(r => r.Key.ShardId == fenced.GroupId && r.Generation == fenced.WriteGeneration))
+        {
+            LogFenced(fenced.GroupId, replica.Key.ReplicaId, fenced.WriteGeneration, fenced.CurrentGeneration);
+            Unregister(replica);
+        }
+    }
+
+    private bool IsRegistered(ReplicaCore replica) =>
+        _replicas.TryGetValue(replica.Key, out var registered) && ReferenceEquals(registered, replica);
+
+    /// <summary>Raft messages to their replicas: stepped here if local (taken by the next round of the loop), else sent.</summary>
+    private void Deliver(ulong shardId, IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (!Step(shardId, message)) _sendToPeer(shardId, message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Persisting a Raft batch failed; it is retried until storage takes it, and its requests wait")]
+    private partial void LogPersistFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persisting a Raft batch failed {Failures} times, retrying: {Error}")]
+    private partial void LogPersistStillFailing(int failures, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Persisting Raft batches resumed after {Failures} failed attempts")]
+    private partial void LogPersistRecovered(int failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica {ReplicaId:x16} of shard {ShardId} stops: its writes with generation {Generation} are fenced by generation {CurrentGeneration}")]
+    private partial void LogFenced(ulong shardId, ulong replicaId, ulong generation, ulong currentGeneration);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {ShardId} snapshot at index {Index}; log compacted")]
+    private partial void LogSnapshot(ulong shardId, ulong index);
+}
