@@ -8,7 +8,6 @@ using GrainKv.Runtime;
 using GrainKv.Runtime.Client;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
-using GrainKv.Runtime.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +68,7 @@ public static partial class GatewayHost
         services.AddSingleton(provider => new EtcdEndpoints(
             new SiloClientUrls(provider.GetRequiredService<ISiloDirectory>(), provider.GetRequiredService<IGrainFactory>()).List));
         services.AddSingleton<IWatchSource, RelayWatchSource>();
-        services.AddSingleton<PrometheusMetrics>();
+        services.AddPrometheusMetrics();
         services.AddEtcdGateway(gatewayOptions);
 
         await using var app = builder.Build();

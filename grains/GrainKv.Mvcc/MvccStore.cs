@@ -36,6 +36,9 @@ public sealed class MvccStore
     /// <summary>The revision of the last compaction, -1 before the first.</summary>
     public long CompactRevision => _compactRevision;
 
+    /// <summary>Keys in the index, those deleted but not yet compacted away included (etcd's keyIndex count).</summary>
+    public long IndexedKeys => _index.Count;
+
     /// <summary>
     /// Every retained version of every key, tombstones included: what etcd's backend holds one row each of, and
     /// <c>etcdctl snapshot status</c> counts as its total keys. Walks the whole index.

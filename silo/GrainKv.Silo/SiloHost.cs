@@ -9,13 +9,13 @@ using GrainKv.Hosting;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
-using GrainKv.Runtime.Metrics;
 using GrainKv.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace GrainKv.Silo;
 
@@ -84,7 +84,7 @@ public static partial class SiloHost
         }
         services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
         services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));
-        services.AddSingleton<PrometheusMetrics>();
+        services.AddPrometheusMetrics(metrics => metrics.AddInstrumentation<EtcdServerMetrics>());
         services.AddEtcdGateway(gatewayOptions);
 
         await using var app = builder.Build();

@@ -25,7 +25,13 @@ public sealed partial class ReadyProcessor
     private static readonly Histogram<long> BatchEntries = Meter.CreateHistogram<long>("grainkv_persisted_batch_entries", unit: null,
         description: "Raft entries persisted per storage transaction.", tags: null,
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] });
-    private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("grainkv_persist_duration_seconds", "s", "Time to persist one batch.");
+    /// <summary>
+    /// etcd's WAL fsync histogram, by its name, help and buckets (1 ms doubling to 8.192 s): the one durable save of a
+    /// batch is where GrainKv syncs its log, so etcd's dashboards and alerts on disk latency read it unchanged.
+    /// </summary>
+    private static readonly Histogram<double> PersistSeconds = Meter.CreateHistogram<double>("etcd_disk_wal_fsync_duration_seconds", "s",
+        "The latency distributions of fsync called by WAL.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192] });
     private static readonly Counter<long> PersistFailures = Meter.CreateCounter<long>("grainkv_persist_failures_total", description: "Failed attempts to persist a batch; each is retried.");
     private static readonly Counter<long> AppliedEntries = Meter.CreateCounter<long>("grainkv_applied_entries_total", description: "Committed Raft entries applied.");
 

@@ -37,6 +37,9 @@ public sealed class ReplicaCore
     private ulong _appliedIndex;
     private ulong _snapshotIndex;
     private bool _leading;
+    private ulong _knownLeader;
+    private long _leaderChangesSeen;
+    private long _proposalsFailed;
     private readonly Dictionary<WatchStream, Action> _watchWakeUps = [];
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
@@ -56,13 +59,37 @@ public sealed class ReplicaCore
     public ulong Generation { get; }
     public long SnapshotCount => _timing.SnapshotCount;
 
+    /// <summary>How often this replica came to know a new leader (etcd's leader_changes_seen_total).</summary>
+    public long LeaderChangesSeen => Volatile.Read(ref _leaderChangesSeen);
+
+    /// <summary>Proposals made here that were refused or never applied (etcd's proposals_failed_total).</summary>
+    public long ProposalsFailed => Volatile.Read(ref _proposalsFailed);
+
+    /// <summary>Keys in the applied state's index, deleted ones not yet compacted included (etcd's debugging keys_total).</summary>
+    public long IndexedKeys
+    {
+        get
+        {
+            lock (_gate) return _stateMachine.IndexedKeys;
+        }
+    }
+
+    /// <summary>Proposals made here still waiting to be applied (etcd's proposals_pending).</summary>
+    public int PendingProposals
+    {
+        get
+        {
+            lock (_gate) return _proposals.Count;
+        }
+    }
+
     public Task<ShardReply> Propose(ShardCommand command)
     {
         var waiter = NewWaiter();
         lock (_gate)
         {
             var error = _node.Propose(command.ToByteString());
-            if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
+            if (error is not null) return Task.FromResult(Failed(ToShardError(error.Value)));
             _proposals[_node.LastIndex] = (waiter, _node.Term);
         }
         return waiter.Task;
@@ -209,7 +236,7 @@ public sealed class ReplicaCore
                 foreach (var index in _proposals.Keys.Where(i => i <= _appliedIndex).ToArray())
                 {
                     _proposals.Remove(index, out var unknown);
-                    answers.Add((unknown.Waiter, new ShardReply { Error = ShardError.Timeout }));
+                    answers.Add((unknown.Waiter, Failed(ShardError.Timeout)));
                 }
             }
             foreach (var entry in ready.CommittedEntries)
@@ -227,7 +254,7 @@ public sealed class ReplicaCore
                 }
                 else
                 {
-                    answers.Add((proposal.Waiter, new ShardReply { Error = ShardError.LeaderChanged }));
+                    answers.Add((proposal.Waiter, Failed(ShardError.LeaderChanged)));
                 }
             }
             foreach (var state in ready.ReadStates)
@@ -321,6 +348,12 @@ public sealed class ReplicaCore
     /// </summary>
     private void TrackLeadership()
     {
+        // Counted as etcd counts: each time a leader becomes known that is not the one known last, none in between included.
+        if (_node.LeaderId != _knownLeader)
+        {
+            _knownLeader = _node.LeaderId;
+            if (_knownLeader != 0) Interlocked.Increment(ref _leaderChangesSeen);
+        }
         var leading = _node.Role == RaftRole.Leader;
         if (leading == _leading) return;
         _leading = leading;
@@ -389,6 +422,7 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _awaitingApply.Select(a => a.Waiter)];
+            Interlocked.Add(ref _proposalsFailed, _proposals.Count);
             _proposals.Clear();
             _readsAwaitingIndex.Clear();
             _awaitingApply.Clear();
@@ -409,6 +443,13 @@ public sealed class ReplicaCore
     {
         ResponseHeaders.Stamp(reply, _identity, _node.Term);
         return reply;
+    }
+
+    /// <summary>The answer to a proposal that failed, counted. The caller holds the gate.</summary>
+    private ShardReply Failed(ShardError error)
+    {
+        Interlocked.Increment(ref _proposalsFailed);
+        return new ShardReply { Error = error };
     }
 
     private static TaskCompletionSource<ShardReply> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);

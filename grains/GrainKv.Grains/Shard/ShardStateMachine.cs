@@ -30,6 +30,7 @@ public sealed class ShardStateMachine
     public long Revision => _store.Revision;
     public long CompactRevision => _store.CompactRevision;
     public long RetainedKeyVersions => _store.RetainedVersions;
+    public long IndexedKeys => _store.IndexedKeys;
     public IReadOnlyList<AlarmMember> Alarms => _alarms.Active;
 
     /// <summary>

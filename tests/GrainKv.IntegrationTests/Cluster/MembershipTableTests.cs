@@ -136,16 +136,16 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
         var after = await WaitForTableAsync(table, s => s.Find(old[0]) is null && s.Find(silent)?.Status == SiloStatus.Dead,
             $"{old[0]} removed and {silent} declared dead");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
-        var metrics = await WaitForMetricsAsync(http, text => MetricValue(text, "grainkv_membership_silos{status=\"Dead\"}") == 4,
+        var metrics = await WaitForMetricsAsync(http, text => MetricsText.Value(text, "grainkv_membership_silos{status=\"Dead\"}") == 4,
             "the silo's last read showing the four dead rows");
 
         Assert.Equal([old[1], recent[0], recent[1], silent], after.Rows.Where(row => row.Status == SiloStatus.Dead).Select(row => row.Silo));
-        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_silos{status=\"Active\"}"));
-        Assert.Equal(0, MetricValue(metrics, "grainkv_membership_silos{status=\"Joining\"}"));
-        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_defunct_rows_removed_total"));
-        Assert.Equal(1, MetricValue(metrics, "grainkv_membership_deaths_declared_total{reason=\"MissedHeartbeats\"}"));
-        Assert.True(MetricValue(metrics, "grainkv_membership_heartbeats_total") > 0, metrics);
-        Assert.Equal((await table.ReadAsync(CancellationToken.None)).Version, MetricValue(metrics, "grainkv_membership_table_version"));
+        Assert.Equal(1, MetricsText.Value(metrics, "grainkv_membership_silos{status=\"Active\"}"));
+        Assert.Equal(0, MetricsText.Value(metrics, "grainkv_membership_silos{status=\"Joining\"}"));
+        Assert.Equal(1, MetricsText.Value(metrics, "grainkv_membership_defunct_rows_removed_total"));
+        Assert.Equal(1, MetricsText.Value(metrics, "grainkv_membership_deaths_declared_total{reason=\"MissedHeartbeats\"}"));
+        Assert.True(MetricsText.Value(metrics, "grainkv_membership_heartbeats_total") > 0, metrics);
+        Assert.Equal((await table.ReadAsync(CancellationToken.None)).Version, MetricsText.Value(metrics, "grainkv_membership_table_version"));
     }
 
     private async Task<MembershipCluster> StartAsync(Func<GrainKvCluster.Member, IEnumerable<string>>? moreArguments = null)
@@ -225,12 +225,6 @@ public sealed class MembershipTableTests(MembershipTableTests.PostgresFixture po
             await Task.Delay(100);
         }
     }
-
-    /// <summary>The value of one series (name and labels as /metrics writes them), or null if it is not there.</summary>
-    private static double? MetricValue(string metrics, string series) =>
-        metrics.Split('\n').FirstOrDefault(line => line.StartsWith(series + " ", StringComparison.Ordinal)) is { } line
-            ? double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture)
-            : null;
 
     /// <summary>Puts through <paramref name="member"/>, retrying while the cluster elects a leader after a kill.</summary>
     private static async Task PutAsync(GrainKvCluster.Member member, string key, string value)

@@ -111,10 +111,6 @@ public sealed class SiloSurfaceTests
         Assert.Equal(put.Header.Revision, progress.Header.Revision);
     }
 
-    private static (long Entries, long Batches) ParseBatches(string metrics)
-    {
-        long Value(string name) =>
-            (long)double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
-        return (Value("grainkv_persisted_batch_entries_sum"), Value("grainkv_persisted_batch_entries_count"));
-    }
+    private static (long Entries, long Batches) ParseBatches(string metrics) =>
+        ((long)MetricsText.Required(metrics, "grainkv_persisted_batch_entries_sum"), (long)MetricsText.Required(metrics, "grainkv_persisted_batch_entries_count"));
 }
