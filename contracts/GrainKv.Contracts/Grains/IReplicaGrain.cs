@@ -24,6 +24,12 @@ public interface IReplicaGrain : IGrainWithStringKey
     /// <summary>Asks this replica, which must lead its group, to hand leadership to <paramref name="targetId"/>.</summary>
     Task<ShardReply> TransferLeadership(ulong targetId);
 
+    /// <summary>
+    /// The leader this replica knows once it knows one that is not <paramref name="stale"/> or is <paramref name="stale"/>
+    /// again in a later term (0: any leader): at once, or when it learns of one.
+    /// </summary>
+    Task<ulong> WaitForLeader(ulong stale);
+
     /// <summary>This replica's applied state as its Raft snapshots write it, at one applied index.</summary>
     Task<ReplicaImage> TakeImage();
 

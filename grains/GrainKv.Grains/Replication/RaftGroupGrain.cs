@@ -9,15 +9,14 @@ namespace GrainKv.Grains.Replication;
 /// <summary>
 /// A shard's front door on this silo: hands proposals and linearizable reads to the replica that
 /// leads the group, wherever it is, following leader changes, and answers them through this silo's
-/// own replica; serves serializable reads from the nearest replica. Leadership is learned from a
-/// replica's status and refreshed when a replica answers "not leader".
+/// own replica; serves serializable reads from the nearest replica. Leadership is learned from the
+/// nearest replica, which tells when it knows a leader, and from the leader a refusing replica names.
 /// </summary>
 [Reentrant]
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
 {
     /// <summary>How long to look for a leader before answering "no leader" (etcd's clients retry that).</summary>
     private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LeaderPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly ClusterIdentity _identity;
     private readonly ShardMap _map;
@@ -70,38 +69,54 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
             : Task.FromResult(served);
 
     /// <summary>
-    /// Calls the leader's replica, following leadership; the reply names the leader that served it. A call whose leader's silo dropped away may
-    /// still have been proposed there, so only an idempotent call is sent again; a write's outcome is
-    /// then unknown and answered as a timeout, as etcd answers a write lost with its leader. A call that
-    /// could not even connect to that silo never left this one, so it waits for the next leader instead.
+    /// Calls the leader's replica, following leadership; the reply names the leader that served it. A replica that no
+    /// longer leads answers with the leader it knows, which is tried next (once per call, so two stale replicas cannot
+    /// send a call back and forth); otherwise this silo's nearest replica is asked to tell when it knows a leader other
+    /// than the stale one. A call whose leader's silo dropped away may still have been proposed there, so only an
+    /// idempotent call is sent again; a write's outcome is then unknown and answered as a timeout, as etcd answers a
+    /// write lost with its leader. A call that could not even connect to that silo never left this one, so it waits
+    /// for the next leader instead.
     /// </summary>
     private async Task<ShardReply> OnLeader(Func<IReplicaGrain, Task<ShardReply>> call, bool idempotent)
     {
         var deadline = DateTime.UtcNow + LeaderWait;
+        ulong stale = 0;
+        var hintFollowed = false;
         while (true)
         {
-            if (_leaderId == 0) _leaderId = (await Nearest.GetStatus()).LeaderId;
-            if (_leaderId is var leaderId and not 0)
+            if (_leaderId == 0)
             {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return new ShardReply { Error = ShardError.NoLeader };
                 try
                 {
-                    var reply = await call(Replica(leaderId));
-                    if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader))
-                    {
-                        reply.LeaderId = leaderId;
-                        return reply;
-                    }
+                    _leaderId = await Nearest.WaitForLeader(stale).WaitAsync(left);
                 }
-                catch (SiloUnreachableException error)
+                catch (TimeoutException)
                 {
-                    // The leader's silo is gone; the survivors elect another and a status names it.
-                    _leaderId = 0;
-                    if (!error.AllowsResend(idempotent)) return new ShardReply { Error = ShardError.Timeout };
+                    return new ShardReply { Error = ShardError.NoLeader };
                 }
-                _leaderId = 0;
             }
-            if (DateTime.UtcNow >= deadline) return new ShardReply { Error = ShardError.NoLeader };
-            await Task.Delay(LeaderPoll);
+            var leaderId = _leaderId;
+            try
+            {
+                var reply = await call(Replica(leaderId));
+                if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader))
+                {
+                    reply.LeaderId = leaderId;
+                    return reply;
+                }
+                var hint = reply.LeaderId;
+                _leaderId = !hintFollowed && hint != leaderId ? hint : 0;
+                hintFollowed |= hint != 0;
+            }
+            catch (SiloUnreachableException error)
+            {
+                // The leader's silo is gone; the survivors elect another and this silo's replica learns it.
+                _leaderId = 0;
+                if (!error.AllowsResend(idempotent)) return new ShardReply { Error = ShardError.Timeout };
+            }
+            stale = leaderId;
         }
     }
 }

@@ -32,6 +32,7 @@ public sealed class ReplicaCore
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
     /// <summary>Answers owed once the applied index reaches theirs: reads past their ReadIndex round, and answers passed on from the leader.</summary>
     private readonly List<AwaitingApply> _awaitingApply = [];
+    private readonly List<AwaitingLeader> _awaitingLeader = [];
     private readonly ReplicaTiming _timing;
     private ulong _nextRequestId;
     private ulong _appliedIndex;
@@ -89,7 +90,7 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             var error = _node.Propose(command.ToByteString());
-            if (error is not null) return Task.FromResult(Failed(ToShardError(error.Value)));
+            if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term);
         }
         return waiter.Task;
@@ -112,7 +113,7 @@ public sealed class ReplicaCore
             var pending = new PendingRead(read, NewWaiter());
             var requestId = ++_nextRequestId;
             var error = _node.ReadIndex(requestId);
-            if (error is not null) return Task.FromResult(new ShardReply { Error = ToShardError(error.Value) });
+            if (error is not null) return Task.FromResult(Refused(new ShardReply { Error = ToShardError(error.Value) }));
             _readsAwaitingIndex[requestId] = pending;
             return pending.Waiter.Task;
         }
@@ -131,6 +132,22 @@ public sealed class ReplicaCore
             var waiter = NewWaiter();
             _awaitingApply.Add(new AwaitingApply(served.AppliedIndex, waiter, () => AnswerHere(served)));
             return waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// The leader this replica knows, once it knows one other than <paramref name="stale"/> (a leader a caller found no
+    /// longer leading; 0 for none), or <paramref name="stale"/> again in a later term: at once if it does, else when it
+    /// learns of one. A front door follows leadership with it rather than polling status.
+    /// </summary>
+    public Task<ulong> WaitForLeader(ulong stale)
+    {
+        lock (_gate)
+        {
+            var waiting = new AwaitingLeader(stale, _node.Term, new TaskCompletionSource<ulong>(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (waiting.IsAnsweredBy(_node.LeaderId, _node.Term)) return Task.FromResult(_node.LeaderId);
+            _awaitingLeader.Add(waiting);
+            return waiting.Waiter.Task;
         }
     }
 
@@ -354,6 +371,7 @@ public sealed class ReplicaCore
             _knownLeader = _node.LeaderId;
             if (_knownLeader != 0) Interlocked.Increment(ref _leaderChangesSeen);
         }
+        AnswerLeaderWaiters();
         var leading = _node.Role == RaftRole.Leader;
         if (leading == _leading) return;
         _leading = leading;
@@ -366,13 +384,25 @@ public sealed class ReplicaCore
         RefuseReadsAwaitingIndex();
     }
 
+    private void AnswerLeaderWaiters()
+    {
+        if (_awaitingLeader.Count == 0) return;
+        var (leader, term) = (_node.LeaderId, _node.Term);
+        _awaitingLeader.RemoveAll(waiting =>
+        {
+            if (!waiting.IsAnsweredBy(leader, term)) return false;
+            waiting.Waiter.TrySetResult(leader);
+            return true;
+        });
+    }
+
     /// <summary>
     /// The node dropped the reads it had not confirmed when it stopped leading: refuse them now, so
     /// callers (a keep-alive stream among them) go to the new leader instead of timing out.
     /// </summary>
     private void RefuseReadsAwaitingIndex()
     {
-        foreach (var read in _readsAwaitingIndex.Values) read.Waiter.TrySetResult(new ShardReply { Error = ShardError.NotLeader });
+        foreach (var read in _readsAwaitingIndex.Values) read.Waiter.TrySetResult(Refused(new ShardReply { Error = ShardError.NotLeader }));
         _readsAwaitingIndex.Clear();
     }
 
@@ -421,6 +451,8 @@ public sealed class ReplicaCore
         List<TaskCompletionSource<ShardReply>> waiters;
         lock (_gate)
         {
+            foreach (var waiting in _awaitingLeader) waiting.Waiter.TrySetResult(0);
+            _awaitingLeader.Clear();
             waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _awaitingApply.Select(a => a.Waiter)];
             Interlocked.Add(ref _proposalsFailed, _proposals.Count);
             _proposals.Clear();
@@ -445,6 +477,13 @@ public sealed class ReplicaCore
         return reply;
     }
 
+    /// <summary>A refusal carries the leader this replica knows (0 for none), so the caller can go there. The caller holds the gate.</summary>
+    private ShardReply Refused(ShardReply reply)
+    {
+        reply.LeaderId = _node.LeaderId;
+        return reply;
+    }
+
     /// <summary>The answer to a proposal that failed, counted. The caller holds the gate.</summary>
     private ShardReply Failed(ShardError error)
     {
@@ -465,4 +504,10 @@ public sealed class ReplicaCore
     private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter);
 
     private sealed record AwaitingApply(ulong Index, TaskCompletionSource<ShardReply> Waiter, Func<ShardReply> Answer);
+
+    /// <summary>A caller waiting for a leader other than <see cref="Stale"/>, or for it again in a term after <see cref="Term"/>.</summary>
+    private sealed record AwaitingLeader(ulong Stale, ulong Term, TaskCompletionSource<ulong> Waiter)
+    {
+        public bool IsAnsweredBy(ulong leader, ulong term) => leader != 0 && (leader != Stale || term > Term);
+    }
 }

@@ -94,6 +94,8 @@ public sealed class ReplicaGrain : Grain, IReplicaGrain
 
     public Task<ShardReply> AnswerWhenApplied(ShardReply served) => Core.AnswerWhenApplied(served);
 
+    public Task<ulong> WaitForLeader(ulong stale) => Core.WaitForLeader(stale);
+
     public Task<ShardStatus> GetStatus()
     {
         var status = Core.GetStatus();
