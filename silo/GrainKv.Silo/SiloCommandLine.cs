@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GrainKv.Hosting;
+using GrainKv.MemberData;
 using static GrainKv.Hosting.EnvironmentFlags;
 
 namespace GrainKv.Silo;

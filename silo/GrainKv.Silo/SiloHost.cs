@@ -6,6 +6,7 @@ using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Hosting;
+using GrainKv.MemberData;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
@@ -52,7 +53,7 @@ public static partial class SiloHost
         var silos = ReplicaPlacement.SilosOf(identity);
         services.AddSingleton<ReplicaPlacement>();
         services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
-        var storageServer = new StorageServer(await SiloStorage.ServerIdentityAsync(options, ct));
+        var storageServer = new StorageServer(await SiloStorage.ServerIdentityAsync(options.StorageOptions, ct));
         services.AddSingleton(storageServer);
         SiloMembership.Add(services, options, identity, silos.Local, storageServer.Identity);
         if (options.MembershipConnection.Length == 0) services.AddHostedService<SharedStorageCheck>();
@@ -65,7 +66,7 @@ public static partial class SiloHost
             WatchProgressNotifyInterval = GoDuration.Parse(options.WatchProgressNotifyInterval),
         });
         using var storeLoggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, logLevel));
-        var store = await SiloStorage.OpenAsync(options, storeLoggers, ct);
+        var store = await SiloStorage.OpenAsync(options.StorageOptions, storeLoggers, ct);
         services.AddSingleton<IRaftLogStore>(store);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReplicaDriver>();
@@ -82,7 +83,7 @@ public static partial class SiloHost
             services.AddSingleton(corruptionCheck);
             services.AddHostedService<CorruptionMonitor>();
         }
-        services.AddSingleton(_ => SiloStorage.DatabaseSize(options));
+        services.AddSingleton(_ => SiloStorage.DatabaseSize(options.StorageOptions));
         services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));
         services.AddPrometheusMetrics(metrics => metrics.AddInstrumentation<EtcdServerMetrics>());
         services.AddEtcdGateway(gatewayOptions);

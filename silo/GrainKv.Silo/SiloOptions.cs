@@ -1,3 +1,5 @@
+using GrainKv.MemberData;
+
 namespace GrainKv.Silo;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace GrainKv.Silo;
 public sealed record SiloOptions
 {
     public string Name { get; init; } = "default";
-    public string DataDir { get; init; } = "grainkv.data";
+    public string DataDir { get; init; } = StorageOptions.DefaultDataDir;
     public IReadOnlyList<Uri> ListenClientUrls { get; init; } = [new("http://127.0.0.1:2379")];
     public IReadOnlyList<Uri> AdvertiseClientUrls { get; init; } = [];
     public IReadOnlyList<Uri> ListenPeerUrls { get; init; } = [new("http://127.0.0.1:2380")];
@@ -38,6 +40,7 @@ public sealed record SiloOptions
     public int MembershipDeathTimeoutMs { get; init; } = 10_000;
     public long MembershipDefunctExpirationMs { get; init; } = 7 * 24 * 3_600_000L;
 
+    public StorageOptions StorageOptions => new() { Kind = Storage, DataDir = DataDir, PostgresConnection = PostgresConnection };
     public IReadOnlyList<Uri> EffectiveAdvertiseClientUrls => AdvertiseClientUrls.Count > 0 ? AdvertiseClientUrls : ListenClientUrls;
     public IReadOnlyList<Uri> EffectiveAdvertisePeerUrls => InitialAdvertisePeerUrls.Count > 0 ? InitialAdvertisePeerUrls : ListenPeerUrls;
 }

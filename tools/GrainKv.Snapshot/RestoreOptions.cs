@@ -1,3 +1,5 @@
+using GrainKv.MemberData;
+
 namespace GrainKv.Snapshot;
 
 /// <summary>The flags of <c>restore</c>: etcdctl 3.4's snapshot restore flags, plus the silo's storage flags.</summary>
@@ -7,7 +9,5 @@ public sealed record RestoreOptions(
     string InitialCluster,
     string InitialClusterToken,
     IReadOnlyList<string> InitialAdvertisePeerUrls,
-    string DataDir,
-    string Storage,
-    string PostgresConnection,
+    StorageOptions Storage,
     bool SkipHashCheck);

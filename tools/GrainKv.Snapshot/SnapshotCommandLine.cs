@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using GrainKv.Silo;
+using GrainKv.MemberData;
 
 namespace GrainKv.Snapshot;
 
@@ -40,14 +40,15 @@ public static class SnapshotCommandLine
 
     private static Command CreateRestoreCommand()
     {
-        var silo = new SiloOptions();
+        // etcdctl 3.4's defaults, but for where the data goes: the silo's.
+        var defaults = new StorageOptions();
         var file = new Argument<string>("file") { Description = "The snapshot file" };
-        var name = Option("--name", "Human-readable name for this member", silo.Name);
-        var initialCluster = Option("--initial-cluster", "Initial cluster configuration for restore bootstrap", $"{silo.Name}=http://localhost:2380");
-        var token = Option("--initial-cluster-token", "Initial cluster token for the etcd cluster during restore bootstrap", silo.InitialClusterToken);
+        var name = Option("--name", "Human-readable name for this member", "default");
+        var initialCluster = Option("--initial-cluster", "Initial cluster configuration for restore bootstrap", "default=http://localhost:2380");
+        var token = Option("--initial-cluster-token", "Initial cluster token for the etcd cluster during restore bootstrap", "etcd-cluster");
         var advertisePeerUrls = Option("--initial-advertise-peer-urls", "List of this member's peer URLs to advertise to the rest of the cluster", "http://localhost:2380");
-        var dataDir = Option("--data-dir", "Path to the data directory", silo.DataDir);
-        var storage = Option("--storage", "Where the silo keeps its Raft logs: 'sqlite' (in the data dir) or 'postgres' (--postgres-connection)", silo.Storage)
+        var dataDir = Option("--data-dir", "Path to the data directory", defaults.DataDir);
+        var storage = Option("--storage", "Where the silo keeps its Raft logs: 'sqlite' (in the data dir) or 'postgres' (--postgres-connection)", defaults.Kind)
             .AcceptOnlyFromAmong(SiloStorage.Sqlite, SiloStorage.Postgres);
         var postgresConnection = Option("--postgres-connection", "Npgsql connection string of the member's own PostgreSQL database, for --storage postgres", "");
         var skipHashCheck = new Option<bool>("--skip-hash-check") { Description = "Ignore snapshot integrity hash value" };
@@ -61,11 +62,16 @@ public static class SnapshotCommandLine
                 parsed.GetRequiredValue(file), parsed.GetRequiredValue(name), parsed.GetRequiredValue(initialCluster),
                 parsed.GetRequiredValue(token),
                 parsed.GetRequiredValue(advertisePeerUrls).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                parsed.GetRequiredValue(dataDir), parsed.GetRequiredValue(storage), parsed.GetRequiredValue(postgresConnection),
+                new StorageOptions
+                {
+                    Kind = parsed.GetRequiredValue(storage),
+                    DataDir = parsed.GetRequiredValue(dataDir),
+                    PostgresConnection = parsed.GetRequiredValue(postgresConnection),
+                },
                 parsed.GetValue(skipHashCheck));
             var (member, snapshot) = await SnapshotRestore.RunAsync(options, ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"restored snapshot {options.SnapshotPath} at revision {snapshot.Header.Revision} into {options.DataDir}: member {member.Self.Name} ({member.Self.Id:x16}) of cluster {member.ClusterId:x16}"));
+                $"restored snapshot {options.SnapshotPath} at revision {snapshot.Header.Revision} into {options.Storage.DataDir}: member {member.Self.Name} ({member.Self.Id:x16}) of cluster {member.ClusterId:x16}"));
         }));
         return command;
     }

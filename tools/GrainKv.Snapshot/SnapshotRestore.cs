@@ -1,6 +1,6 @@
 using GrainKv.Gateway.Snapshots;
 using GrainKv.Hosting;
-using GrainKv.Silo;
+using GrainKv.MemberData;
 using GrainKv.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -36,15 +36,14 @@ public static class SnapshotRestore
         {
             throw new SnapshotRefusedException($"{options.SnapshotPath}: {e.Message}");
         }
-        if (Directory.Exists(options.DataDir) && Directory.EnumerateFileSystemEntries(options.DataDir).Any())
+        if (Directory.Exists(options.Storage.DataDir) && Directory.EnumerateFileSystemEntries(options.Storage.DataDir).Any())
         {
-            throw new SnapshotRefusedException($"data-dir \"{options.DataDir}\" exists and is not empty");
+            throw new SnapshotRefusedException($"data-dir \"{options.Storage.DataDir}\" exists and is not empty");
         }
 
-        var siloOptions = new SiloOptions { DataDir = options.DataDir, Storage = options.Storage, PostgresConnection = options.PostgresConnection };
-        Directory.CreateDirectory(options.DataDir);
+        Directory.CreateDirectory(options.Storage.DataDir);
         using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, LogLevel.Warning));
-        await using (var store = await SiloStorage.OpenAsync(siloOptions, loggers, ct))
+        await using (var store = await SiloStorage.OpenAsync(options.Storage, loggers, ct))
         {
             var writes = new List<GroupWrite>();
             foreach (var shardId in restore.ShardIds)
@@ -52,13 +51,13 @@ public static class SnapshotRestore
                 var stored = await store.LoadAsync(shardId, ct);
                 if (stored.Snapshot is not null || stored.Entries.Count > 0 || stored.HardState.Term > 0)
                 {
-                    throw new SnapshotRefusedException($"the {options.Storage} store already holds Raft state of shard {shardId}");
+                    throw new SnapshotRefusedException($"the {options.Storage.Kind} store already holds Raft state of shard {shardId}");
                 }
                 writes.Add(restore.WriteFor(shardId, await store.ClaimGenerationAsync(shardId, ct)));
             }
             await store.SaveAsync(writes, ct);
         }
-        MemberIdFile.LoadOrCreate(options.DataDir, member.ClusterId, member.Self.Id);
+        MemberIdFile.LoadOrCreate(options.Storage.DataDir, member.ClusterId, member.Self.Id);
         return (member, file);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GrainKv.Silo;
+namespace GrainKv.MemberData;
 
 /// <summary>
 /// The member and cluster ids a silo got when its data dir was created, kept in the data dir as

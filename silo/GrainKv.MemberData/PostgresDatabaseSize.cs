@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace GrainKv.Silo;
+namespace GrainKv.MemberData;
 
 /// <summary>
 /// dbSize for Maintenance.Status and the quota check with --storage postgres: the size of this silo's database

@@ -1,6 +1,6 @@
 using GrainKv.Grains.Cluster;
 
-namespace GrainKv.Silo;
+namespace GrainKv.MemberData;
 
 /// <summary>
 /// A storage size measured at most once a second, off the caller's path: the quota check reads it on the write path,

@@ -1,4 +1,4 @@
-namespace GrainKv.Silo;
+namespace GrainKv.MemberData;
 
 /// <summary>dbSize for Maintenance.Status and the quota check with SQLite storage: the bytes of the silo's data dir on disk.</summary>
 public sealed class FileDatabaseSize : PeriodicDatabaseSize
