@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using GrainKv.Gateway.Coordination;
-using Grpc.Core;
 using GrainKv.Shard;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Errors;
 

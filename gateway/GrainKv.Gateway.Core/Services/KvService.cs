@@ -4,8 +4,8 @@ using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
 using GrainKv.Grains.Shard;
 using GrainKv.Mvcc;
-using Grpc.Core;
 using GrainKv.Shard;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 

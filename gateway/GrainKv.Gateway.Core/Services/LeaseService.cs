@@ -1,7 +1,7 @@
 using Etcdserverpb;
 using GrainKv.Gateway.Routing;
-using Grpc.Core;
 using GrainKv.Shard;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 

@@ -1,11 +1,11 @@
 using Etcdserverpb;
+using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
+using GrainKv.Gateway.Snapshots;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
-using GrainKv.Gateway.Errors;
-using GrainKv.Gateway.Snapshots;
-using Grpc.Core;
 using GrainKv.Shard;
+using Grpc.Core;
 
 namespace GrainKv.Gateway.Services;
 

@@ -3,8 +3,8 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Membership;
-using Grpc.Core;
 using GrainKv.Testing.Postgres;
+using Grpc.Core;
 using Npgsql;
 
 namespace GrainKv.IntegrationTests.Cluster;

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using Grpc.Core;
 using GrainKv.Testing.Linearizability;
 using GrainKv.Testing.Postgres;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Gateway;
 

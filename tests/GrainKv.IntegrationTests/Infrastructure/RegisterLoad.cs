@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Etcdserverpb;
 using Google.Protobuf;
-using Grpc.Core;
 using GrainKv.Testing.Linearizability;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
 

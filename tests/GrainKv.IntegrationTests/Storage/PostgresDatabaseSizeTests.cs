@@ -1,8 +1,8 @@
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using Grpc.Core;
 using GrainKv.Testing.Postgres;
+using Grpc.Core;
 using Npgsql;
 
 namespace GrainKv.IntegrationTests.Storage;

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using Grpc.Core;
 using GrainKv.Testing.Postgres;
+using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Storage;
 
