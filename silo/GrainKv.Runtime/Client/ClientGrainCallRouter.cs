@@ -109,7 +109,7 @@ internal sealed partial class ClientGrainCallRouter : IGrainCallSender, IDisposa
     {
         bool news;
         lock (_gate) news = _selector.ReportUnreachable(silo.Name, _time.GetTimestamp() * 1000 / _time.TimestampFrequency);
-        if (news) LogUnreachable(silo.Name, silo.PeerAddress, error.Status.Detail);
+        if (news) LogUnreachable(silo.Name, silo.PeerAddress, error.Reason());
     }
 
     /// <summary>The connection to a silo's endpoint, made on first use; a silo restarted at the same endpoint keeps it.</summary>

@@ -118,7 +118,7 @@ internal sealed partial class PeerConnection : IDisposable
             catch (Exception error)
             {
                 _metrics.StreamBreaks.Add(1, _peerTag);
-                var reason = error is RpcException rpc ? rpc.Status.Detail : error.Message;
+                var reason = error is RpcException rpc ? rpc.Reason() : error.Message;
                 if (_lost)
                 {
                     LogStillUnreachable(Peer.Name, _reconnectDelay.TotalMilliseconds, reason);

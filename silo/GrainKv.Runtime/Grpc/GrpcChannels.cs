@@ -45,4 +45,11 @@ public static class GrpcChannels
     public static bool NeverSent(this RpcException error) =>
         error.StatusCode == StatusCode.Unavailable
         && error.Status.DebugException is SocketException or TimeoutException or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+
+    /// <summary>
+    /// Why a call failed, in words for an operator's log: the connection failure Grpc.Net.Client carries (its message,
+    /// not the exception's type and stack), else the status detail.
+    /// </summary>
+    public static string Reason(this RpcException error) =>
+        error.Status.DebugException is { } failure ? $"{error.StatusCode}: {failure.Message}" : error.Status.Detail;
 }
