@@ -28,15 +28,17 @@ public sealed class GrainKvClient : IAsyncDisposable
     private readonly GrainKvClientOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IAsyncDisposable? _directory;
+    private readonly SiloClientUrls? _siloClientUrls;
 
-    private GrainKvClient(ClusterClient grains, Func<IGrainFactory, Func<IReadOnlyList<Uri>>> endpoints, GrainKvClientOptions options,
-        IAsyncDisposable? directory = null)
+    private GrainKvClient(ClusterClient grains, Func<IReadOnlyList<Uri>> endpoints, GrainKvClientOptions options,
+        IAsyncDisposable? directory = null, SiloClientUrls? siloClientUrls = null)
     {
         _grains = grains;
         _directory = directory;
+        _siloClientUrls = siloClientUrls;
         _options = options;
         _loggers = options.Loggers ?? NullLoggerFactory.Instance;
-        _endpoints = new EtcdEndpoints(endpoints(grains));
+        _endpoints = new EtcdEndpoints(endpoints);
         _calls = new EtcdUnaryCalls(_endpoints, options.RequestTimeout);
     }
 
@@ -53,13 +55,13 @@ public sealed class GrainKvClient : IAsyncDisposable
         var directory = new StaticSiloDirectory(urls.Select(url =>
             new SiloEntry($"gateway {url.Authority}", new SiloAddress(url.Host, url.Port, 0), url)));
         options ??= new GrainKvClientOptions();
-        return new GrainKvClient(new ClusterClient(directory, new ClusterClientOptions(), options.Loggers), _ => () => urls, options);
+        return new GrainKvClient(new ClusterClient(directory, new ClusterClientOptions(), options.Loggers), () => urls, options);
     }
 
     /// <summary>
     /// Connects straight to the silos <paramref name="silos"/> finds: the PostgreSQL membership table's view,
     /// or a <see cref="StaticSiloDirectory"/>. Grain calls go to the silos' peer URLs, the etcd API to their
-    /// client URLs (each silo's member grain tells its own when the directory does not know it).
+    /// client URLs (as each silo's member published them to group 0 when the directory does not know them).
     /// </summary>
     public static GrainKvClient ConnectToSilos(ISiloDirectory silos, GrainKvClientOptions? options = null) => ConnectToSilos(silos, null, options);
 
@@ -86,7 +88,8 @@ public sealed class GrainKvClient : IAsyncDisposable
     {
         options ??= new GrainKvClientOptions();
         var grains = new ClusterClient(silos, new ClusterClientOptions { Placement = new GrainKvPlacement() }, options.Loggers);
-        return new GrainKvClient(grains, factory => new SiloClientUrls(silos, factory).List, options, owned);
+        var clientUrls = new SiloClientUrls(silos);
+        return new GrainKvClient(grains, clientUrls.List, options, owned, clientUrls);
     }
 
     /// <summary>Typed references to the cluster's grains, e.g. <c>Grains.GetGrain&lt;IRaftGroupGrain&gt;(1)</c>.</summary>
@@ -187,5 +190,6 @@ public sealed class GrainKvClient : IAsyncDisposable
         _endpoints.Dispose();
         await _grains.DisposeAsync().ConfigureAwait(false);
         if (_directory is not null) await _directory.DisposeAsync().ConfigureAwait(false);
+        _siloClientUrls?.Dispose();
     }
 }

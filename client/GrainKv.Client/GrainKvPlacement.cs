@@ -6,18 +6,15 @@ using GrainKv.Runtime.Client;
 namespace GrainKv.Client;
 
 /// <summary>
-/// Where GrainKv's grains live, seen from a cluster client: a member grain on the silo it is named after, a
-/// replica grain on its member's silo (when <c>siloOfMember</c> can name it; a replica must never be
+/// Where GrainKv's grains live, seen from a cluster client: a replica grain on its member's silo (when <c>siloOfMember</c> can name it; a replica must never be
 /// activated anywhere else), every other grain on any live silo.
 /// </summary>
 public class GrainKvPlacement(Func<ulong, string?>? siloOfMember = null) : IClientGrainPlacement
 {
-    private static readonly string MemberGrainType = ClusterClient.GrainTypeOf<IMemberGrain>();
     private static readonly string ReplicaGrainType = ClusterClient.GrainTypeOf<IReplicaGrain>();
 
     public string? PinnedSilo(GrainId grain)
     {
-        if (grain.Type == MemberGrainType) return grain.Key;
         if (grain.Type != ReplicaGrainType) return null;
         var replicaId = ReplicaKey.Parse(grain.Key).ReplicaId;
         return (siloOfMember ?? throw new NotSupportedException($"This client cannot place replica grain {grain}: it does not know the members' ids."))

@@ -1,6 +1,7 @@
 using GrainKv.Client;
 using GrainKv.Gateway.Routing;
 using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Group0;
 using GrainKv.Grains.Sharding;
 using GrainKv.Hosting;
 using GrainKv.Membership;
@@ -65,8 +66,9 @@ public static partial class GatewayHost
         services.AddSingleton(silos);
         services.AddClusterClient((provider, client) =>
             client.Placement = new GatewayPlacement(identity, provider.GetRequiredService<ShardLeaders>()));
-        services.AddSingleton(provider => new EtcdEndpoints(
-            new SiloClientUrls(provider.GetRequiredService<ISiloDirectory>(), provider.GetRequiredService<IGrainFactory>()).List));
+        services.AddSingleton<SiloClientUrls>();
+        services.AddSingleton(provider => new EtcdEndpoints(provider.GetRequiredService<SiloClientUrls>().List));
+        services.AddGroup0Client();
         services.AddSingleton<IWatchSource, RelayWatchSource>();
         services.AddPrometheusMetrics();
         services.AddEtcdGateway(gatewayOptions);

@@ -1,6 +1,7 @@
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
 using GrainKv.Grains.Corruption;
+using GrainKv.Grains.Group0;
 using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
@@ -72,6 +73,9 @@ public static partial class SiloHost
         services.AddSingleton<ReplicaDriver>();
         services.AddSingleton<IRaftMessageSink>(sp => sp.GetRequiredService<ReplicaDriver>());
         services.AddHostedService(sp => sp.GetRequiredService<ReplicaDriver>());
+        services.AddSingleton<ReplicaStarter>();
+        services.AddGroup0Replica();
+        services.AddHostedService<MemberPublisher>();
         services.AddHostedService<ShardActivator>();
         if (AutoCompactionPolicy.Create(options.AutoCompactionMode, options.AutoCompactionRetention) is { } policy)
         {

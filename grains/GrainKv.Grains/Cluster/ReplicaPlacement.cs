@@ -6,26 +6,17 @@ namespace GrainKv.Grains.Cluster;
 
 /// <summary>
 /// Where grains live: a replica grain is pinned to the silo of the member it belongs to (its
-/// replica id is that member's id), a member grain to its member's silo; every other grain lives
-/// on the silo that calls it.
+/// replica id is that member's id); every other grain lives on the silo that calls it.
 /// </summary>
 public sealed class ReplicaPlacement(ClusterIdentity identity, StaticMembership silos)
 {
     /// <summary>The grain type the runtime gives <see cref="ReplicaGrain"/> (its class name without "Grain").</summary>
     public const string ReplicaGrainType = "replica";
 
-    /// <summary>The grain type of <see cref="MemberGrain"/>.</summary>
-    public const string MemberGrainType = "member";
-
     public SiloAddress? SiloOf(ulong memberId) =>
         identity.MemberById(memberId) is { } member ? silos.FindByName(member.Name)?.Address : null;
 
-    public SiloAddress? Place(GrainId grain) => grain.Type switch
-    {
-        ReplicaGrainType => SiloOf(ReplicaKey.Parse(grain.Key).ReplicaId),
-        MemberGrainType => silos.FindByName(grain.Key)?.Address,
-        _ => null,
-    };
+    public SiloAddress? Place(GrainId grain) => grain.Type == ReplicaGrainType ? SiloOf(ReplicaKey.Parse(grain.Key).ReplicaId) : null;
 
     /// <summary>The silos of the members --initial-cluster names, at their first peer URL.</summary>
     public static StaticMembership SilosOf(ClusterIdentity identity) =>

@@ -1,4 +1,5 @@
-using GrainKv.Runtime;
+using GrainKv.Grains.Group0;
+using GrainKv.Group0.Protocol;
 using GrainKv.Runtime.Cluster;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,40 +9,40 @@ namespace GrainKv.Grains.Cluster;
 /// <summary>
 /// Warns when other members keep their Raft logs on this silo's PostgreSQL server, which is allowed for development
 /// but lets one server failure take a whole Raft group. For clusters without a membership table (with one, the
-/// membership agent warns from the table's rows): each member's grain is asked, again every few seconds until it
-/// has answered once.
+/// membership agent warns from the table's rows): reads what the members published to group 0, again every few
+/// seconds until every other member has.
 /// </summary>
-public sealed partial class SharedStorageCheck(ClusterIdentity identity, StorageServer storage, IGrainFactory grains, TimeProvider time,
+public sealed partial class SharedStorageCheck(ClusterIdentity identity, StorageServer storage, MemberDirectory members, TimeProvider time,
     ILogger<SharedStorageCheck> log) : BackgroundService
 {
-    private static readonly TimeSpan AskInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReadInterval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (storage.Identity is not { } own) return;
-        var unasked = identity.Members.Where(member => member.Id != identity.MemberId).Select(member => member.Name).ToList();
+        var unseen = identity.Members.Where(member => member.Id != identity.MemberId).Select(member => member.Id).ToHashSet();
         var sharing = new List<string>();
-        using var timer = new PeriodicTimer(AskInterval, time);
+        using var timer = new PeriodicTimer(ReadInterval, time);
         do
         {
-            foreach (var name in unasked.ToArray())
+            IReadOnlyDictionary<ulong, MemberAttributes> published;
+            try
             {
-                string server;
-                try
-                {
-                    server = await grains.GetGrain<IMemberGrain>(name).GetStorageServer().WaitAsync(AskInterval, time, stoppingToken);
-                }
-                catch (Exception ex) when (ex is TimeoutException or SiloUnreachableException or RemoteGrainException)
-                {
-                    continue;
-                }
-                unasked.Remove(name);
-                if (server != own) continue;
-                sharing.Add(name);
+                published = await members.ReadAsync().WaitAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is Group0Exception or SiloUnreachableException)
+            {
+                continue;
+            }
+            foreach (var (id, attributes) in published.Where(member => unseen.Contains(member.Key)))
+            {
+                unseen.Remove(id);
+                if (attributes.StorageServer != own) continue;
+                sharing.Add(attributes.Name);
                 LogSharedStorage(string.Join(", ", sharing), own);
             }
         }
-        while (unasked.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken));
+        while (unseen.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken));
         if (sharing.Count == 0) LogNoneShares(own);
     }
 

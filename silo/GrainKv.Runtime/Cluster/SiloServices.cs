@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using GrainKv.Shard;
 using GrainKv.Silo.Protocol;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -7,9 +8,11 @@ namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
 /// The receiving side of silo-to-silo messaging, served on the peer URLs: Raft batches go to the
-/// <see cref="IRaftMessageSink"/>, grain calls to this silo's activations. Needs AddSiloCluster.
+/// <see cref="IRaftMessageSink"/>, grain calls to this silo's activations, group 0's requests to its replica here.
+/// Needs AddSiloCluster.
 /// </summary>
-internal sealed class SiloServices(IRaftMessageSink sink, RemoteGrainCallHandler calls, IHostApplicationLifetime lifetime) : SiloPeer.SiloPeerBase
+internal sealed class SiloServices(IRaftMessageSink sink, RemoteGrainCallHandler calls, IHostApplicationLifetime lifetime,
+    IGroup0Endpoint? group0 = null) : SiloPeer.SiloPeerBase
 {
     /// <summary>Delivers batches until the peer closes the stream or this silo stops.</summary>
     public override async Task Raft(IAsyncStreamReader<RaftBatch> requestStream, IServerStreamWriter<Empty> responseStream, ServerCallContext context)
@@ -34,4 +37,8 @@ internal sealed class SiloServices(IRaftMessageSink sink, RemoteGrainCallHandler
     }
 
     public override Task<GrainCallResponse> Call(GrainCallRequest request, ServerCallContext context) => calls.HandleAsync(request);
+
+    public override Task<ShardReply> Group0(Group0Request request, ServerCallContext context) =>
+        group0?.HandleAsync(request, context.CancellationToken)
+        ?? throw new RpcException(new Status(StatusCode.Unavailable, "this silo holds no replica of group 0"));
 }

@@ -1,0 +1,44 @@
+using GrainKv.Grains.Cluster;
+using GrainKv.Raft;
+using GrainKv.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace GrainKv.Grains.Replication;
+
+/// <summary>
+/// Starts a replica of a Raft group on this silo: claims a storage generation for the group (fencing out any stale
+/// replica of it still writing), rebuilds the state machine from the latest snapshot plus the log tail and hands the
+/// replica to the silo's <see cref="ReplicaDriver"/>. A group of this member alone elects it at once.
+/// </summary>
+public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ReplicationOptions options,
+    TimeProvider time, ILoggerFactory loggers)
+{
+    /// <param name="voters">The group's members when its log holds no configuration yet (a new group).</param>
+    public async Task<ReplicaCore> StartAsync(ulong groupId, IReadOnlyList<ulong> voters, CancellationToken ct)
+    {
+        var key = new ReplicaKey(groupId, identity.MemberId);
+        var generation = await store.ClaimGenerationAsync(groupId, ct);
+        var stored = await store.LoadAsync(groupId, ct);
+        var config = new RaftConfig
+        {
+            Id = key.ReplicaId,
+            ElectionTimeoutTicks = options.ElectionTicks,
+            HeartbeatIntervalTicks = 1,
+            PreVote = true,
+            CheckQuorum = true,
+            InitialVoters = voters,
+        };
+        var recovered = RecoveredReplica.From(key, generation, stored, config,
+            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId ^ groupId), loggers.CreateLogger<RaftNode>(),
+            identity, new ReplicaTiming(ReplicaTiming.MonotonicMs(time), (long)options.ElectionTicks * options.TickIntervalMs, options.SnapshotCount));
+        var core = recovered.Core;
+        driver.Register(core);
+        var conf = recovered.Node.Status.ConfState;
+        if (conf.Voters.Count == 1 && conf.Voters[0] == key.ReplicaId)
+        {
+            core.Campaign();
+            driver.WakeUp();
+        }
+        return core;
+    }
+}
