@@ -4,9 +4,9 @@ using Orleans.Hosting;
 namespace GrainKv.Orleans.Clustering;
 
 /// <summary>
-/// How fast a silo's death is declared. Measured on our machines (docs/orleans-notes.md, "Membership"): with these
-/// values a killed silo is declared Dead in ~1 s instead of ~16 s, a hung one in ~9 s instead of 60 s; Raft groups
-/// wait on that before they move a replica.
+/// How fast a silo's death is declared. Measured on our 2-core machines with three silo processes before the move onto
+/// Orleans: with these values a killed silo was declared Dead in 1.1 s instead of 15.6 s, a hung one (no TCP reset) in
+/// 8.9 s instead of 60 s.
 /// </summary>
 public static class FailureDetectionTuning
 {
