@@ -10,15 +10,34 @@ namespace GrainKv.Orleans.Clustering;
 /// on a transaction-scoped advisory lock; whoever comes after the first finds the version and changes nothing. A
 /// database newer than this build is refused rather than guessed at.
 /// </summary>
-public sealed partial class ClusteringSchemaMigrator(string connectionString, ILogger<ClusteringSchemaMigrator> logger)
+public sealed partial class ClusteringSchemaMigrator
 {
     /// <summary>Any constant will do: it only has to be the same for every GrainKv process migrating a database.</summary>
     private const long MigrationLockKey = 0x4772_4b76_4f43_6c75; // "GrKvOClu"
 
+    private readonly string _connectionString;
+    private readonly IReadOnlyList<string> _migrations;
+    private readonly ILogger _logger;
+
+    public ClusteringSchemaMigrator(string connectionString, ILogger<ClusteringSchemaMigrator> logger)
+        : this(connectionString, ClusteringSchema.Migrations, logger)
+    {
+    }
+
+    /// <summary>With other migrations than this build's: how tests take a database through a later version.</summary>
+    internal ClusteringSchemaMigrator(string connectionString, IReadOnlyList<string> migrations, ILogger<ClusteringSchemaMigrator> logger)
+    {
+        _connectionString = connectionString;
+        _migrations = migrations;
+        _logger = logger;
+    }
+
+    private int LatestVersion => _migrations.Count;
+
     /// <summary>Migrates if needed; returns the version the database was at before.</summary>
     public async Task<int> EnsureAsync(CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockKey})", ct);
@@ -29,24 +48,24 @@ public sealed partial class ClusteringSchemaMigrator(string connectionString, IL
                 applied_at timestamptz NOT NULL)
             """, ct);
         var found = await VersionAsync(connection, ct);
-        if (found > ClusteringSchema.LatestVersion)
+        if (found > LatestVersion)
         {
             throw new InvalidOperationException(
-                $"The database has {ClusteringSchema.Component} schema version {found}; this build knows up to {ClusteringSchema.LatestVersion}.");
+                $"The database has {ClusteringSchema.Component} schema version {found}; this build knows up to {LatestVersion}.");
         }
-        if (found == ClusteringSchema.LatestVersion)
+        if (found == LatestVersion)
         {
             LogUpToDate(found);
             return found;
         }
-        for (var version = found + 1; version <= ClusteringSchema.LatestVersion; version++)
+        for (var version = found + 1; version <= LatestVersion; version++)
         {
-            await ExecuteAsync(connection, ClusteringSchema.Migrations[version - 1], ct);
+            await ExecuteAsync(connection, _migrations[version - 1], ct);
         }
         await InstallQueriesAsync(connection, ct);
-        await RecordVersionAsync(connection, ClusteringSchema.LatestVersion, ct);
+        await RecordVersionAsync(connection, LatestVersion, ct);
         await transaction.CommitAsync(ct);
-        LogMigrated(found, ClusteringSchema.LatestVersion);
+        LogMigrated(found, LatestVersion);
         return found;
     }
 

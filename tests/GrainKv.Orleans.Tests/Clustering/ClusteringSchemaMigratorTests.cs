@@ -82,6 +82,22 @@ public sealed class ClusteringSchemaMigratorTests(PostgresServerFixture postgres
     }
 
     [Fact]
+    public async Task EnsureAsync_DatabaseAtVersion1_BuildWithVersion2_AppliesOnlyMigration2AndReinstallsTheStatements()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await Migrator(database).EnsureAsync(CancellationToken.None);
+        await ClusteringSql.ExecuteAsync(database, "UPDATE orleansquery SET querytext = 'SELECT 0' WHERE querykey = 'InsertMembershipVersionKey'");
+        string[] laterBuild = [.. ClusteringSchema.Migrations, "ALTER TABLE orleans_membership ADD COLUMN zone text"];
+
+        var found = await new ClusteringSchemaMigrator(database, laterBuild, NullLogger<ClusteringSchemaMigrator>.Instance).EnsureAsync(CancellationToken.None);
+
+        Assert.Equal(1, found);
+        Assert.Equal(2, Assert.Single(await ClusteringSql.SchemaRowsAsync(database)).Version);
+        await ClusteringSql.ExecuteAsync(database, "SELECT zone FROM orleans_membership");
+        Assert.True(await StoredQuery.RunForBooleanAsync(database, "InsertMembershipVersionKey", ("DeploymentId", "c")));
+    }
+
+    [Fact]
     public async Task EnsureAsync_DatabaseNewerThanThisBuild_RefusedAndLeftAlone()
     {
         var database = await postgres.CreateDatabaseAsync();
