@@ -6,6 +6,7 @@ using GrainKv.Membership;
 using GrainKv.Testing.Postgres;
 using Grpc.Core;
 using Npgsql;
+using SiloStatus = GrainKv.Membership.SiloStatus;
 
 namespace GrainKv.IntegrationTests.Cluster;
 

@@ -1,0 +1,28 @@
+using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Group0;
+using GrainKv.IntegrationTests.Infrastructure;
+using GrainKv.Orleans.Membership;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace GrainKv.IntegrationTests.Orleans;
+
+/// <summary>What a process that is no member needs to reach a GrainKv cluster's group 0 (as a stand-alone gateway does).</summary>
+internal static class Group0Services
+{
+    public static ClusterIdentity IdentityOf(GrainKvCluster silos)
+    {
+        var cluster = ClusterBootstrap.FromInitialCluster(silos.InitialCluster, GrainKvCluster.Token);
+        return new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
+    }
+
+    /// <summary>Group 0's client and the membership table of Orleans cluster <paramref name="clusterId"/> in it.</summary>
+    public static IServiceCollection For(GrainKvCluster silos, string clusterId) =>
+        new ServiceCollection()
+            .AddSingleton(IdentityOf(silos))
+            .AddGroup0Client()
+            .AddSerializer()
+            .Configure<ClusterOptions>(options => options.ClusterId = clusterId)
+            .AddSingleton<Group0MembershipTable>();
+}
