@@ -32,8 +32,9 @@ public sealed class ProtobufMessageFamily : ISpecializableCodec, ISpecializableC
         (IDeepCopier)Activator.CreateInstance(typeof(ProtobufMessageCopier<>).MakeGenericType(type))!;
 
     /// <summary>
-    /// Lets a message type named on the wire (a parameter declared <c>object</c> or <c>IMessage</c>) be
-    /// resolved. Safe to allow: decoding a protobuf message runs no code chosen by the sender.
+    /// Lets message types named on the wire be resolved: a message passed where <c>object</c> or
+    /// <c>IMessage</c> is declared, and <c>IMessage</c> itself inside a generic such as a grain method's
+    /// <c>Response&lt;IMessage&gt;</c>. Safe to allow: decoding a protobuf message runs no code chosen by the sender.
     /// </summary>
-    public bool? IsTypeAllowed(Type type) => IsMessageType(type) ? true : null;
+    public bool? IsTypeAllowed(Type type) => type == typeof(IMessage) || IsMessageType(type) ? true : null;
 }
