@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Google.Protobuf;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Codecs;
@@ -15,7 +16,10 @@ namespace GrainKv.Orleans.Serialization;
 public sealed class ProtobufMessageCodec<TMessage> : IFieldCodec<TMessage>
     where TMessage : class, IMessage<TMessage>
 {
-    /// <summary>Messages up to this size are encoded straight into the writer's buffer.</summary>
+    /// <summary>
+    /// Messages up to this size are encoded straight into the writer's buffer; larger ones (snapshot chunks)
+    /// go through a pooled array so the writer is never asked for one large contiguous span.
+    /// </summary>
     private const int ContiguousBytesMax = 4096;
 
     private static readonly MessageParser<TMessage> Parser = ParserOf();
@@ -80,8 +84,7 @@ public sealed class ProtobufMessageCodec<TMessage> : IFieldCodec<TMessage>
         }
     }
 
-    [SuppressMessage("Trimming", "IL2090", Justification = "Generated protobuf messages keep their static Parser property.")]
     private static MessageParser<TMessage> ParserOf() =>
-        typeof(TMessage).GetProperty("Parser", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as MessageParser<TMessage>
+        typeof(TMessage).GetProperty("Parser", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as MessageParser<TMessage>
         ?? throw new InvalidOperationException($"{typeof(TMessage)} has no static MessageParser<{typeof(TMessage).Name}> Parser property.");
 }
