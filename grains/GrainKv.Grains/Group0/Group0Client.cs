@@ -24,21 +24,26 @@ public sealed class Group0Client
         _peers = peers;
         var ids = identity.Members.Select(m => m.Id);
         _byNearness = local is not null ? [identity.MemberId, .. ids.Where(id => id != identity.MemberId)] : [.. ids];
-        _leader = new LeaderFollower(stale => IsLocal(_byNearness[0]) ? _local!.WaitForLeader(stale) : _peers.WaitForLeader(_byNearness[0], stale));
+        _leader = new LeaderFollower(stale => OnNearestAsync(member => IsLocal(member) ? _local!.WaitForLeader(stale) : _peers.WaitForLeader(member, stale)));
     }
 
     public Task<ShardReply> ProposeAsync(ShardCommand command) =>
         _leader.CallAsync(leader => IsLocal(leader) ? _local!.Propose(command) : _peers.Propose(leader, command), idempotent: false);
 
     /// <summary>A linearizable read on the leader; a serializable one on the nearest replica that can be reached.</summary>
-    public async Task<ShardReply> ReadAsync(ShardRead read)
+    public Task<ShardReply> ReadAsync(ShardRead read) =>
+        read.Serializable
+            ? OnNearestAsync(member => IsLocal(member) ? _local!.Read(read) : _peers.Read(member, read))
+            : _leader.CallAsync(leader => IsLocal(leader) ? _local!.Read(read) : _peers.Read(leader, read), idempotent: true);
+
+    /// <summary>Asks the nearest member that can be reached; only for what may be asked twice.</summary>
+    private async Task<T> OnNearestAsync<T>(Func<ulong, Task<T>> ask)
     {
-        if (!read.Serializable) return await _leader.CallAsync(leader => IsLocal(leader) ? _local!.Read(read) : _peers.Read(leader, read), idempotent: true);
         for (var i = 0; ; i++)
         {
             try
             {
-                return IsLocal(_byNearness[i]) ? await _local!.Read(read) : await _peers.Read(_byNearness[i], read);
+                return await ask(_byNearness[i]);
             }
             catch (SiloUnreachableException) when (i + 1 < _byNearness.Length)
             {

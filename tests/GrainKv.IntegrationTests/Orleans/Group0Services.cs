@@ -11,17 +11,17 @@ namespace GrainKv.IntegrationTests.Orleans;
 /// <summary>What a process that is no member needs to reach a GrainKv cluster's group 0 (as a stand-alone gateway does).</summary>
 internal static class Group0Services
 {
-    public static ClusterIdentity IdentityOf(GrainKvCluster silos)
+    public static IServiceCollection AddClient(IServiceCollection services, GrainKvCluster silos)
     {
         var cluster = ClusterBootstrap.FromInitialCluster(silos.InitialCluster, GrainKvCluster.Token);
-        return new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
+        return services
+            .AddSingleton(new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members))
+            .AddGroup0Client();
     }
 
     /// <summary>Group 0's client and the membership table of Orleans cluster <paramref name="clusterId"/> in it.</summary>
     public static IServiceCollection For(GrainKvCluster silos, string clusterId) =>
-        new ServiceCollection()
-            .AddSingleton(IdentityOf(silos))
-            .AddGroup0Client()
+        AddClient(new ServiceCollection(), silos)
             .AddSerializer()
             .Configure<ClusterOptions>(options => options.ClusterId = clusterId)
             .AddSingleton<Group0MembershipTable>();
