@@ -29,7 +29,7 @@ public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, Cl
             InitialVoters = voters,
         };
         var recovered = RecoveredReplica.From(key, generation, stored, config,
-            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId ^ groupId), loggers.CreateLogger<RaftNode>(),
+            new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId ^ groupId), loggers.CreateLogger(RaftLogCategory(groupId)),
             identity, new ReplicaTiming(ReplicaTiming.MonotonicMs(time), (long)options.ElectionTicks * options.TickIntervalMs, options.SnapshotCount));
         var core = recovered.Core;
         driver.Register(core);
@@ -41,4 +41,8 @@ public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, Cl
         }
         return core;
     }
+
+    /// <summary>Every group runs the same Raft code, so each logs under a category of its own: "GrainKv.Raft.Group0", "GrainKv.Raft.Shard1".</summary>
+    public static string RaftLogCategory(ulong groupId) =>
+        groupId == Group0.Group0Replica.GroupId ? "GrainKv.Raft.Group0" : $"GrainKv.Raft.Shard{groupId}";
 }
