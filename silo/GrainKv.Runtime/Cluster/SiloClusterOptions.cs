@@ -9,6 +9,19 @@ public sealed class SiloClusterOptions
     /// <summary>A Raft batch stops taking queued messages once it is this large; one message always fits.</summary>
     public int RaftBatchBytesMax { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// An InstallSnapshot message whose snapshot data is larger goes in chunks of this size, one after another on
+    /// the peer's stream with other groups' messages between them: the wait a snapshot adds to them is about one
+    /// chunk's write, and no gRPC message is much larger than a chunk plus a batch.
+    /// </summary>
+    public int SnapshotChunkBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Bytes a silo holds per peer stream for snapshots still arriving in chunks; a new snapshot that would pass it
+    /// discards the partial snapshots that least recently received a chunk, and one larger than it is refused.
+    /// </summary>
+    public long SnapshotReassemblyBytesMax { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>The wait before reconnecting to a peer whose stream broke, doubling up to <see cref="ReconnectDelayMax"/>.</summary>
     public TimeSpan ReconnectDelayMin { get; set; } = TimeSpan.FromMilliseconds(50);
 
