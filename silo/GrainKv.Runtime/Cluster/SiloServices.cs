@@ -8,7 +8,8 @@ namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
 /// The receiving side of silo-to-silo messaging, served on the peer URLs: Raft batches go to the
-/// <see cref="IRaftMessageSink"/> (a snapshot sent in chunks once it is whole), grain calls to this silo's activations, group 0's requests to its replica here.
+/// <see cref="IRaftMessageSink"/> (a snapshot sent in chunks once it is whole), grain calls to this silo's activations,
+/// group 0's requests to its replica here.
 /// Needs AddSiloCluster.
 /// </summary>
 internal sealed class SiloServices(IRaftMessageSink sink, RemoteGrainCallHandler calls, IHostApplicationLifetime lifetime,
