@@ -11,7 +11,8 @@ namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
 /// This silo's link to one peer silo: one HTTP/2 connection that carries grain calls and one long-lived
-/// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>;
+/// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>, and sends
+/// a large snapshot in chunks between batches (<see cref="OutgoingSnapshot"/>);
 /// when the stream breaks it drops what is queued, refuses sends for a backoff delay, and reconnects.
 /// The peer is where --initial-cluster put it until the silo directory, if there is one, reports it
 /// elsewhere; then the connection follows it there. A peer that goes away is logged once as a warning, and
@@ -29,6 +30,8 @@ internal sealed partial class PeerConnection : IDisposable
     private readonly ILogger _log;
     private readonly KeyValuePair<string, object?> _peerTag;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<OutgoingSnapshot> _snapshots = [];
+    private int _heldCount;
     private TimeSpan _reconnectDelay;
     private volatile bool _unreachable;
     private bool _lost;
@@ -131,7 +134,10 @@ internal sealed partial class PeerConnection : IDisposable
             }
 
             _unreachable = true;
-            var dropped = 0;
+            // The peer discards a partial snapshot with its stream, so a new stream starts none halfway.
+            var dropped = _snapshots.Count + _heldCount;
+            _snapshots.Clear();
+            _heldCount = 0;
             while (_queue.Reader.TryRead(out _)) dropped++;
             CountDropped(dropped, RaftDropReason.PeerUnreachable);
             try
@@ -157,13 +163,14 @@ internal sealed partial class PeerConnection : IDisposable
         var connected = false;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(ended.Token).ConfigureAwait(false))
+            while (_snapshots.Count > 0 || await _queue.Reader.WaitToReadAsync(ended.Token).ConfigureAwait(false))
             {
                 if (Client != client) throw new IOException($"Silo {Peer.Name} moved; the Raft stream follows it.");
-                var batch = TakeBatch();
+                var (batch, messages, chunks) = TakeBatch();
                 await call.RequestStream.WriteAsync(batch, ended.Token).ConfigureAwait(false);
-                _metrics.MessagesSent.Add(batch.Envelopes.Count, _peerTag);
+                _metrics.MessagesSent.Add(messages, _peerTag);
                 _metrics.BatchMessages.Record(batch.Envelopes.Count, _peerTag);
+                if (chunks > 0) _metrics.SnapshotChunksSent.Add(chunks, _peerTag);
                 if (!connected)
                 {
                     connected = true;
@@ -186,16 +193,64 @@ internal sealed partial class PeerConnection : IDisposable
         }
     }
 
-    private RaftBatch TakeBatch()
+    /// <summary>
+    /// Takes queued messages up to the batch's size, then fills it with chunks of the snapshots being sent, oldest
+    /// first, at least one: a snapshot goes out a chunk or a few per batch while other groups' messages keep flowing.
+    /// </summary>
+    private (RaftBatch Batch, int Messages, int Chunks) TakeBatch()
     {
         var batch = new RaftBatch();
-        var bytes = 0;
-        while (bytes < _options.RaftBatchBytesMax && _queue.Reader.TryRead(out var envelope))
+        int bytes = 0, messages = 0, chunks = 0;
+        while (bytes < _options.RaftBatchBytesMax && _queue.Reader.TryRead(out var envelope)) Route(envelope);
+
+        while (_snapshots.Count > 0 && (chunks == 0 || bytes < _options.RaftBatchBytesMax))
         {
-            batch.Envelopes.Add(envelope);
-            bytes += envelope.CalculateSize();
+            var snapshot = _snapshots[0];
+            var chunk = snapshot.NextChunk();
+            batch.Envelopes.Add(chunk);
+            bytes += chunk.SnapshotChunk.Data.Length;
+            chunks++;
+            if (!snapshot.IsSent) continue;
+            _snapshots.RemoveAt(0);
+            messages++;
+            _heldCount -= snapshot.Held.Count;
+            foreach (var held in snapshot.Held) Route(held);
         }
-        return batch;
+        return (batch, messages, chunks);
+
+        void Route(RaftEnvelope envelope)
+        {
+            if (SnapshotBeingSent(envelope.GroupId) is { } sending)
+            {
+                // Held messages came out of the bounded queue: together they keep its bound.
+                if (_heldCount >= _options.PeerQueueCapacity)
+                {
+                    CountDropped(1, RaftDropReason.QueueFull);
+                    return;
+                }
+                sending.Held.Add(envelope);
+                _heldCount++;
+            }
+            else if (OutgoingSnapshot.NeedsChunks(envelope, _options.SnapshotChunkBytes))
+            {
+                _snapshots.Add(new OutgoingSnapshot(envelope, _options.SnapshotChunkBytes));
+            }
+            else
+            {
+                batch.Envelopes.Add(envelope);
+                bytes += envelope.CalculateSize();
+                messages++;
+            }
+        }
+    }
+
+    private OutgoingSnapshot? SnapshotBeingSent(ulong groupId)
+    {
+        foreach (var snapshot in _snapshots)
+        {
+            if (snapshot.GroupId == groupId) return snapshot;
+        }
+        return null;
     }
 
     /// <summary>The peer sends nothing on the stream: its end, or a failure, is the news. Returns the failure.</summary>

@@ -19,6 +19,7 @@ public static class SiloClusterServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(membership);
         var options = new SiloClusterOptions();
         configure?.Invoke(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SnapshotChunkBytes);
         services.AddLogging();
         services.AddMetrics();
         services.AddSingleton(membership);
@@ -31,7 +32,7 @@ public static class SiloClusterServiceCollectionExtensions
         services.AddSingleton<IRaftTransport>(provider => provider.GetRequiredService<SiloConnections>());
         services.AddSingleton<RemoteGrainCaller>();
         services.AddSingleton<RemoteGrainCallHandler>();
-        // A Raft InstallSnapshot carries a whole shard's state in one message.
+        // Snapshots arrive in chunks, but a silo from before chunks sends a whole shard's state in one message.
         services.AddGrpcWithGoWire().AddServiceOptions<SiloServices>(grpc => grpc.MaxReceiveMessageSize = null);
         return services;
     }

@@ -11,11 +11,13 @@ internal sealed class SiloMessagingMetrics
     {
         var meter = meters.Create(MeterName);
         MessagesSent = meter.CreateCounter<long>("grainkv_silo_raft_messages_sent_total",
-            description: "Raft messages written to a peer silo's stream.");
+            description: "Raft messages written to a peer silo's stream; one sent in chunks counts when its last chunk is written.");
         MessagesDropped = meter.CreateCounter<long>("grainkv_silo_raft_messages_dropped_total",
             description: "Raft messages dropped before sending: the peer's queue was full, the peer unreachable, or the silo no peer.");
         BatchMessages = meter.CreateHistogram<long>("grainkv_silo_raft_batch_messages",
-            description: "Raft messages per batch written to a peer silo.");
+            description: "Envelopes (Raft messages or snapshot chunks) per batch written to a peer silo.");
+        SnapshotChunksSent = meter.CreateCounter<long>("grainkv_silo_raft_snapshot_chunks_sent_total",
+            description: "Chunks of InstallSnapshot messages written to a peer silo's stream.");
         StreamBreaks = meter.CreateCounter<long>("grainkv_silo_raft_stream_breaks_total",
             description: "Raft streams to a peer silo that failed to open or broke.");
     }
@@ -25,6 +27,8 @@ internal sealed class SiloMessagingMetrics
     public Counter<long> MessagesDropped { get; }
 
     public Histogram<long> BatchMessages { get; }
+
+    public Counter<long> SnapshotChunksSent { get; }
 
     public Counter<long> StreamBreaks { get; }
 }

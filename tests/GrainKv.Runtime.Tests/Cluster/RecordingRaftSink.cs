@@ -24,8 +24,14 @@ internal sealed class RecordingRaftSink : IRaftMessageSink
         }
     }
 
+    /// <summary>A group whose messages wait in delivery until <see cref="Released"/> is set, as a receiver that stops reading.</summary>
+    public ulong? HeldGroup { get; set; }
+
+    public ManualResetEventSlim Released { get; } = new();
+
     public void Deliver(ulong groupId, Message message)
     {
+        if (groupId == HeldGroup) Released.Wait(TimeSpan.FromSeconds(30));
         lock (_delivered) _delivered.Add((groupId, message));
     }
 }
