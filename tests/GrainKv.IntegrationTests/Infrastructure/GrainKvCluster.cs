@@ -13,6 +13,9 @@ public sealed class GrainKvCluster : IDisposable
     /// <summary>The --initial-cluster-token of every member: the cluster's name in a membership table.</summary>
     public const string Token = "grainkv-test";
 
+    /// <summary>The members' --election-timeout (their --heartbeat-interval is a tenth of it).</summary>
+    public static readonly TimeSpan ElectionTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly string _root;
     private readonly Member[] _members;
     private readonly Func<Member, IEnumerable<string>> _extraArguments;
@@ -147,7 +150,8 @@ public sealed class GrainKvCluster : IDisposable
             "--listen-client-urls", member.ClientUrl.ToString().TrimEnd('/'),
             "--listen-peer-urls", member.ListenPeerUrl.ToString().TrimEnd('/'),
             "--initial-cluster", InitialCluster, "--initial-cluster-token", Token,
-            "--heartbeat-interval", "50", "--election-timeout", "500",
+            "--heartbeat-interval", (ElectionTimeout.TotalMilliseconds / 10).ToString(CultureInfo.InvariantCulture),
+            "--election-timeout", ElectionTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
             "--snapshot-count", 200.ToString(CultureInfo.InvariantCulture),
             .. _extraArguments(member),
         ]);
