@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Replication;
 using GrainKv.Runtime;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
@@ -12,11 +13,15 @@ namespace GrainKv.Grains.Group0;
 
 /// <summary>
 /// Other members' replicas of group 0, called at each member's first peer URL over a connection of its own (so a
-/// gateway, which has no peer streams, reaches them too). A member that cannot be reached is reported as
+/// gateway, which has no peer streams, reaches them too). A member that cannot be reached, or does not answer within
+/// <see cref="CallTimeout"/> (a hung process keeps its connection open), is reported as
 /// <see cref="SiloUnreachableException"/>, which says whether the request may have been taken.
 /// </summary>
 public sealed class Group0Peers(ClusterIdentity identity) : IDisposable
 {
+    /// <summary>Longer than a leader wait (<see cref="LeaderFollower"/>) and an election or two.</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ConcurrentDictionary<ulong, (GrpcChannel Channel, SiloPeer.SiloPeerClient Client, SiloAddress Address)> _peers = new();
 
     public Task<ShardReply> Propose(ulong memberId, ShardCommand command) => CallAsync(memberId, new Group0Request { Propose = command });
@@ -36,11 +41,16 @@ public sealed class Group0Peers(ClusterIdentity identity) : IDisposable
         var peer = _peers.GetOrAdd(memberId, Connect);
         try
         {
-            return await peer.Client.Group0Async(request).ResponseAsync.ConfigureAwait(false);
+            return await peer.Client.Group0Async(request, deadline: DateTime.UtcNow + CallTimeout).ResponseAsync.ConfigureAwait(false);
         }
         catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
         {
             throw new SiloUnreachableException(peer.Address, error.Reason(), error);
+        }
+        catch (OperationCanceledException error)
+        {
+            // Nothing here cancels a call: its deadline passed (GrpcChannels' channels report that as a cancellation).
+            throw new SiloUnreachableException(peer.Address, $"no answer within {CallTimeout.TotalSeconds} s", error);
         }
     }
 

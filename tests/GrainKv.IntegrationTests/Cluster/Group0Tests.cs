@@ -1,4 +1,6 @@
+using GrainKv.Grains.Group0;
 using GrainKv.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainKv.IntegrationTests.Cluster;
 
@@ -44,6 +46,27 @@ public sealed class Group0Tests
         using var client = new EtcdClient(cluster.Members[2].ClientUrl);
         var listed = (await client.MemberListAsync()).Members.Single(m => m.Name == restarted.Name);
         Assert.Equal([restarted.ClientUrl.ToString().TrimEnd('/')], listed.ClientURLs);
+    }
+
+    /// <summary>A hung member keeps its connections open; a process that is no member goes on to the next one.</summary>
+    [Fact]
+    public async Task NearestMemberHung_ANonMemberReadsGroup0FromAnother()
+    {
+        using var cluster = await GrainKvCluster.StartAsync();
+        foreach (var member in cluster.Members) await PublishedAsync(member);
+        await using var outside = Group0Services.AddClient(new ServiceCollection(), cluster).BuildServiceProvider();
+
+        cluster.Members[0].Process!.Pause();
+        try
+        {
+            var published = await outside.GetRequiredService<MemberDirectory>().ReadAsync().WaitAsync(Patience);
+
+            Assert.Equal(cluster.Members.Select(m => m.Name).Order(), published.Values.Select(m => m.Name).Order());
+        }
+        finally
+        {
+            cluster.Members[0].Process!.Resume();
+        }
     }
 
     private static Task PublishedAsync(GrainKvCluster.Member member) =>

@@ -76,6 +76,17 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>SIGKILL: no shutdown hooks run, as in a power cut of the process.</summary>
+    /// <summary>SIGSTOP: the process hangs with its sockets open, as a process stuck in a long pause does; <see cref="Resume"/> ends it.</summary>
+    public void Pause() => Signal("-STOP");
+
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public void Kill()
     {
         if (_process.HasExited) return;

@@ -1,14 +1,8 @@
 using System.Net;
-using GrainKv.Grains.Cluster;
-using GrainKv.Grains.Group0;
 using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Orleans.Membership;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans;
-using Orleans.Configuration;
 using Orleans.Runtime;
-using Orleans.Serialization;
 
 namespace GrainKv.IntegrationTests.Orleans;
 

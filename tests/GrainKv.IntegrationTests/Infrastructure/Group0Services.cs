@@ -1,12 +1,11 @@
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Group0;
-using GrainKv.IntegrationTests.Infrastructure;
 using GrainKv.Orleans.Membership;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
-namespace GrainKv.IntegrationTests.Orleans;
+namespace GrainKv.IntegrationTests.Infrastructure;
 
 /// <summary>What a process that is no member needs to reach a GrainKv cluster's group 0 (as a stand-alone gateway does).</summary>
 internal static class Group0Services
