@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace GrainKv;
 
@@ -11,6 +12,15 @@ public static class Invariant
     public static void Check([DoesNotReturnIf(false)] bool condition, string message)
     {
         if (!condition) Fail(message);
+    }
+
+    /// <summary>
+    /// As <see cref="Check(bool, string)"/>, for an interpolated message: it is formatted only when the check fails,
+    /// so checks on the write path (one per appended entry) cost no string.
+    /// </summary>
+    public static void Check([DoesNotReturnIf(false)] bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref InvariantMessage message)
+    {
+        if (!condition) Fail(message.ToStringAndClear());
     }
 
     [DoesNotReturn]

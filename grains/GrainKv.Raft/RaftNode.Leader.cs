@@ -129,8 +129,7 @@ public sealed partial class RaftNode
         var advanced = false;
         while (Role == RaftRole.Leader)
         {
-            var quorumIndex = _membership.QuorumIndex(id =>
-                id == Id ? _raftLog.PersistedIndex : _progress.TryGetValue(id, out var p) ? p.Match : 0);
+            var quorumIndex = _membership.QuorumIndex(_acknowledgedIndex);
             if (quorumIndex <= _raftLog.Commit || _raftLog.Term(quorumIndex) != Term) break;
             var wasCommittedInTerm = HasCommittedInCurrentTerm;
             // Applying a committed membership change may change the quorum: loop until stable.
@@ -140,6 +139,9 @@ public sealed partial class RaftNode
         }
         return advanced;
     }
+
+    /// <summary>How far a voter has the log: durably here for this node, as last acknowledged for a peer.</summary>
+    private ulong AcknowledgedIndex(ulong id) => id == Id ? _raftLog.PersistedIndex : _progress.TryGetValue(id, out var p) ? p.Match : 0;
 
     private void ReleaseReadsAwaitingTermCommit()
     {

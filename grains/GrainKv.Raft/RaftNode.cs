@@ -39,6 +39,8 @@ public sealed partial class RaftNode
     private bool _appendsDue;
     private bool _readHeartbeatDue;
     private HardState _lastHandedHardState;
+    /// <summary><see cref="AcknowledgedIndex"/> as a delegate, made once: a commit check runs on every append response.</summary>
+    private readonly Func<ulong, ulong> _acknowledgedIndex;
     private RaftReady? _outstandingReady;
     private Snapshot? _latestSnapshot;
     private Snapshot? _snapshotToPersist;
@@ -49,6 +51,7 @@ public sealed partial class RaftNode
         _config = config;
         _random = random;
         _log = log;
+        _acknowledgedIndex = AcknowledgedIndex;
         _raftLog = new RaftLog(restored.Snapshot, restored.Entries, restored.HardState.Commit);
         Term = restored.HardState.Term;
         _vote = restored.HardState.Vote;
@@ -193,8 +196,8 @@ public sealed partial class RaftNode
             if (Role == RaftRole.Leader && !_readIndexQueue.IsEmpty) BroadcastHeartbeat();
         }
 
-        var hardState = CurrentHardState;
-        var hardStateChanged = !hardState.Equals(_lastHandedHardState);
+        var hardStateChanged = Term != _lastHandedHardState.Term || _vote != _lastHandedHardState.Vote || _raftLog.Commit != _lastHandedHardState.Commit;
+        var hardState = hardStateChanged ? CurrentHardState : _lastHandedHardState;
         var committedFrom = Math.Max(_appliedIndex, _raftLog.SnapshotIndex) + 1;
         var hasCommitted = committedFrom <= _raftLog.Commit;
         if (!hardStateChanged && !hasCommitted && _snapshotToPersist is null && _raftLog.UnpersistedFrom > _raftLog.LastIndex

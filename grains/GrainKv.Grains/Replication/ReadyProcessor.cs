@@ -93,7 +93,8 @@ public sealed partial class ReadyProcessor
         while (true)
         {
             _readies.Clear();
-            foreach (var replica in _replicas.Values)
+            // Enumerated, not through Values: that takes every lock of the dictionary and copies it, once per round.
+            foreach (var (_, replica) in _replicas)
             {
                 if (replica.TakeReady() is { } ready) _readies.Add((replica, ready));
             }

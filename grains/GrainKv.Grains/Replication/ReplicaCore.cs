@@ -27,8 +27,9 @@ public sealed class ReplicaCore
     /// Waiters by the log index their proposal was appended at, with its term. Only the leader of a
     /// term appends entries of that term, so when the entry committed at that index has the same
     /// term it is this proposal; any other term means the proposal was overwritten and never applied.
+    /// The command is kept too: the entry's data are its bytes, so applying it spares parsing them again.
     /// </summary>
-    private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term)> _proposals = [];
+    private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term, ShardCommand Command)> _proposals = [];
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
     /// <summary>Answers owed once the applied index reaches theirs: reads past their ReadIndex round, and answers passed on from the leader.</summary>
     private readonly List<AwaitingApply> _awaitingApply = [];
@@ -91,7 +92,7 @@ public sealed class ReplicaCore
         {
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
-            _proposals[_node.LastIndex] = (waiter, _node.Term);
+            _proposals[_node.LastIndex] = (waiter, _node.Term, command);
         }
         return waiter.Task;
     }
@@ -260,11 +261,13 @@ public sealed class ReplicaCore
             {
                 if (entry.Index <= _appliedIndex) continue;
                 _appliedIndex = entry.Index;
+                var proposed = _proposals.Remove(entry.Index, out var proposal);
+                var ours = proposed && proposal.Term == entry.Term;
                 var applied = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
-                    ? _stateMachine.Apply(ShardCommand.Parser.ParseFrom(entry.Data), _timing.NowMs())
+                    ? _stateMachine.Apply(ours ? proposal.Command : ShardCommand.Parser.ParseFrom(entry.Data.Span), _timing.NowMs())
                     : null;
-                if (!_proposals.Remove(entry.Index, out var proposal)) continue;
-                if (proposal.Term == entry.Term && applied is not null)
+                if (!proposed) continue;
+                if (ours && applied is not null)
                 {
                     applied.AppliedIndex = entry.Index;
                     answers.Add((proposal.Waiter, AnswerHere(applied)));

@@ -15,7 +15,8 @@ public sealed class AlarmTable
 
     private readonly SortedSet<(AlarmType Type, ulong MemberId)> _active = [];
 
-    public bool IsActive(AlarmType type) => _active.Any(alarm => alarm.Type == type);
+    /// <summary>Asked twice per applied write: with no alarm active (the usual case) it allocates nothing.</summary>
+    public bool IsActive(AlarmType type) => _active.Count > 0 && _active.Any(alarm => alarm.Type == type);
 
     /// <summary>Every active alarm, by type then member.</summary>
     public IReadOnlyList<AlarmMember> Active => Matching(AlarmType.None);
