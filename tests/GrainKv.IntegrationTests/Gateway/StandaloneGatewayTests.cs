@@ -100,7 +100,7 @@ public sealed class StandaloneGatewayTests
         await cluster.MoveLeaderAsync(cluster.Members[0]);
         using var gateway = await GrainKvGateway.StartAsync(cluster);
 
-        await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+        await KillLeaderUnderLoadAsync(cluster, gateway, cluster.Members[0]);
     }
 
     /// <summary>
@@ -113,19 +113,34 @@ public sealed class StandaloneGatewayTests
         var servers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostgresServer.StartAsync()));
         try
         {
-            string[] membership =
-            [
-                "--membership-connection", await servers[0].CreateDatabaseAsync("membership"),
-                "--membership-heartbeat-interval", "250", "--membership-death-timeout", "4000",
-            ];
-            var storage = new Dictionary<string, string>();
-            for (var i = 0; i < servers.Length; i++) storage[$"infra{i + 1}"] = await servers[i].CreateDatabaseAsync("grainkv");
-            using var cluster = await GrainKvCluster.StartAsync(extraArguments: member =>
-                [.. membership, "--storage", "postgres", "--postgres-connection", storage[member.Name]]);
+            var (membership, siloFlags) = await PostgresDeploymentAsync(servers);
+            using var cluster = await GrainKvCluster.StartAsync(extraArguments: siloFlags);
             await cluster.MoveLeaderAsync(cluster.Members[0]);
             using var gateway = await GrainKvGateway.StartAsync(cluster, membership);
 
-            await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+            await KillLeaderUnderLoadAsync(cluster, gateway, cluster.Members[0]);
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The cluster deployment again, each silo in turn SIGKILLed and restarted, the first one included: none is
+    /// special to the gateway, the membership table or the Raft groups.
+    /// </summary>
+    [Fact]
+    public async Task EachSiloInTurnKilledUnderLoad_SilosOnPostgresWithMembershipTable_ThroughGateway_ResumesLosesNothingAndWatchMissesNothing()
+    {
+        var servers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostgresServer.StartAsync()));
+        try
+        {
+            var (membership, siloFlags) = await PostgresDeploymentAsync(servers);
+            using var cluster = await GrainKvCluster.StartAsync(extraArguments: siloFlags);
+            using var gateway = await GrainKvGateway.StartAsync(cluster, membership);
+
+            await KillInTurnUnderLoadAsync(cluster, gateway, cluster.Members);
         }
         finally
         {
@@ -170,7 +185,7 @@ public sealed class StandaloneGatewayTests
         Assert.Equal(ClusterIdOf(siloMembers), ClusterIdOf(status));
         Assert.Contains(status["header"]!["member_id"]!.GetValue<ulong>(), MembersOf(siloMembers).Select(m => m.Id));
 
-        await KillLeaderUnderLoadAsync(cluster, gateway, expectedLeader: cluster.Members[0]);
+        await KillLeaderUnderLoadAsync(cluster, gateway, cluster.Members[0]);
     }
 
     [Fact]
@@ -211,10 +226,31 @@ public sealed class StandaloneGatewayTests
     }
 
     /// <summary>
-    /// The fault scenario through a gateway, whatever the silos' storage and membership: a watch on every key
-    /// and a register load through the gateway, the leader's silo SIGKILLed and restarted, then the checks.
+    /// The cluster deployment's flags: each silo stores its Raft log on its own PostgreSQL server; silos (and the
+    /// gateway, given <c>Membership</c>) find each other in the membership table on the first server.
     /// </summary>
-    internal static async Task KillLeaderUnderLoadAsync(GrainKvCluster cluster, GrainKvGateway gateway, GrainKvCluster.Member? expectedLeader = null)
+    private static async Task<(string[] Membership, Func<GrainKvCluster.Member, IEnumerable<string>> SiloFlags)> PostgresDeploymentAsync(PostgresServer[] servers)
+    {
+        string[] membership =
+        [
+            "--membership-connection", await servers[0].CreateDatabaseAsync("membership"),
+            "--membership-heartbeat-interval", "250", "--membership-death-timeout", "4000",
+        ];
+        var storage = new Dictionary<string, string>();
+        for (var i = 0; i < servers.Length; i++) storage[$"infra{i + 1}"] = await servers[i].CreateDatabaseAsync("grainkv");
+        return (membership, member => [.. membership, "--storage", "postgres", "--postgres-connection", storage[member.Name]]);
+    }
+
+    /// <summary>The fault scenario of <see cref="KillInTurnUnderLoadAsync"/> with one victim, the silo of <paramref name="leader"/>, which must lead.</summary>
+    internal static Task KillLeaderUnderLoadAsync(GrainKvCluster cluster, GrainKvGateway gateway, GrainKvCluster.Member leader) =>
+        KillInTurnUnderLoadAsync(cluster, gateway, [leader], firstLeads: true);
+
+    /// <summary>
+    /// The fault scenario through a gateway, whatever the silos' storage and membership: a watch on every key
+    /// and a register load through the gateway, each victim's silo in turn SIGKILLed and restarted, then the checks.
+    /// </summary>
+    internal static async Task KillInTurnUnderLoadAsync(GrainKvCluster cluster, GrainKvGateway gateway, IReadOnlyList<GrainKvCluster.Member> victims,
+        bool firstLeads = false)
     {
         var start = await WriteThroughAsync(gateway, "gw-start") + 1;
         var everyKey = new WatchCreateRequest { Key = ByteString.CopyFrom(0), RangeEnd = ByteString.CopyFrom(0), PrevKv = true };
@@ -223,17 +259,19 @@ public sealed class StandaloneGatewayTests
         var load = new RegisterLoad([gateway.ClientUrl]);
         load.Start();
 
-        await load.WaitForWritesAsync(50, TimeSpan.FromSeconds(20));
-        var leader = await cluster.LeaderAsync();
-        if (expectedLeader is not null) Assert.Equal(expectedLeader.Name, leader.Name);
-        cluster.Kill(leader);
-        await load.WaitForWritesAsync(50, ResumeWithin, $"writes through the gateway did not resume within {ResumeWithin} after killing leader {leader.Name}");
-        await cluster.RestartAsync(leader);
+        foreach (var victim in victims)
+        {
+            await load.WaitForWritesAsync(50, TimeSpan.FromSeconds(20));
+            if (firstLeads && victim == victims[0]) Assert.Equal(victim.Name, (await cluster.LeaderAsync()).Name);
+            cluster.Kill(victim);
+            await load.WaitForWritesAsync(50, ResumeWithin, $"writes through the gateway did not resume within {ResumeWithin} after killing {victim.Name}");
+            await cluster.RestartAsync(victim);
+        }
         await load.WaitForWritesAsync(50, TimeSpan.FromSeconds(20));
         await load.StopAsync();
 
-        // Each client has one call in flight at a time: the kill may fail those, and nothing after them.
-        Assert.True(load.Failures.Count <= load.Clients, $"{load.Failures.Count} calls failed: {string.Join(" | ", load.Failures)}");
+        // Each client has one call in flight at a time: a kill may fail those, and nothing after them.
+        Assert.True(load.Failures.Count <= load.Clients * victims.Count, $"{load.Failures.Count} calls failed: {string.Join(" | ", load.Failures)}");
 
         var end = await WriteThroughAsync(gateway, "gw-end");
         var revision = await cluster.ConvergedRevisionAsync();
@@ -241,8 +279,7 @@ public sealed class StandaloneGatewayTests
         LinearizabilityChecker.Assert(load.History, "3-silo fault test through a stand-alone gateway");
 
         await watch.WaitForRevisionAsync(end, CatchUpWithin);
-        var survivor = cluster.Members.First(m => m != leader);
-        var history = await ResumingWatch.HistoryAsync(survivor.ClientUrl, everyKey, start, end, CatchUpWithin);
+        var history = await ResumingWatch.HistoryAsync(cluster.Members[0].ClientUrl, everyKey, start, end, CatchUpWithin);
         Assert.Equal(0, watch.Resumes);
         Assert.Equal(history, watch.Events);
         var watchedAcks = watch.Events.Where(e => e.Key.StartsWith("ack/", StringComparison.Ordinal)).Select(e => e.Key).ToHashSet();
