@@ -141,14 +141,22 @@ public sealed class GrainKvCluster : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
-    private void Launch(Member member)
+    /// <summary>
+    /// A second silo process for <paramref name="member"/>: its name and data dir, its own client and peer URLs. The
+    /// caller disposes it.
+    /// </summary>
+    public ServerProcess StartSecondProcess(Member member, Uri clientUrl, Uri listenPeerUrl) => Start(member, clientUrl, listenPeerUrl);
+
+    private void Launch(Member member) => member.Process = Start(member, member.ClientUrl, member.ListenPeerUrl);
+
+    private ServerProcess Start(Member member, Uri clientUrl, Uri listenPeerUrl)
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
-        member.Process = ServerProcess.Start("dotnet",
+        return ServerProcess.Start("dotnet",
         [
             siloDll, "--name", member.Name, "--data-dir", member.DataDir,
-            "--listen-client-urls", member.ClientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", member.ListenPeerUrl.ToString().TrimEnd('/'),
+            "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
+            "--listen-peer-urls", listenPeerUrl.ToString().TrimEnd('/'),
             "--initial-cluster", InitialCluster, "--initial-cluster-token", Token,
             "--heartbeat-interval", (ElectionTimeout.TotalMilliseconds / 10).ToString(CultureInfo.InvariantCulture),
             "--election-timeout", ElectionTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
