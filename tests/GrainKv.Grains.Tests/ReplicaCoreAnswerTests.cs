@@ -45,7 +45,7 @@ public sealed class ReplicaCoreAnswerTests
         var core = Follower(replicaId: 2);
 
         var answer = core.AnswerWhenApplied(LeaderPut(appliedIndex: 1));
-        core.FailAllWaiters(ShardError.Stopped);
+        core.Stop();
 
         Assert.Equal(ShardError.Stopped, (await answer).Error);
     }

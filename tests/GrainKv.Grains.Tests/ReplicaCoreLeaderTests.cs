@@ -92,7 +92,7 @@ public sealed class ReplicaCoreLeaderTests
         var core = Follower(replicaId: 2);
         var leader = core.WaitForLeader(stale: 0);
 
-        core.FailAllWaiters(ShardError.Stopped);
+        core.Stop();
 
         Assert.Equal(0UL, await leader);
     }

@@ -76,7 +76,7 @@ public sealed partial class ReadyProcessor
     public void Unregister(ReplicaCore replica)
     {
         _replicas.TryRemove(new KeyValuePair<ReplicaKey, ReplicaCore>(replica.Key, replica));
-        replica.FailAllWaiters(ShardError.Stopped);
+        replica.Stop();
     }
 
     /// <summary>Steps the addressed replica if it lives here; false if it does not.</summary>

@@ -42,6 +42,7 @@ public sealed class ReplicaCore
     private ulong _knownLeader;
     private long _leaderChangesSeen;
     private long _proposalsFailed;
+    private bool _stopped;
     private readonly Dictionary<WatchStream, Action> _watchWakeUps = [];
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
@@ -90,6 +91,7 @@ public sealed class ReplicaCore
         var waiter = NewWaiter();
         lock (_gate)
         {
+            if (_stopped) return Task.FromResult(new ShardReply { Error = ShardError.NotLeader });
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term, command);
@@ -110,6 +112,7 @@ public sealed class ReplicaCore
     {
         lock (_gate)
         {
+            if (_stopped) return Task.FromResult(new ShardReply { Error = read.Serializable ? ShardError.Stopped : ShardError.NotLeader });
             if (read.Serializable && !ShardStateMachine.IsLeaseRead(read)) return Task.FromResult(Serve(read));
             var pending = new PendingRead(read, NewWaiter());
             var requestId = ++_nextRequestId;
@@ -448,12 +451,18 @@ public sealed class ReplicaCore
         lock (_gate) _node.ReportSnapshotTaken(snapshot.Metadata.Index, snapshot);
     }
 
-    /// <summary>Everyone still waiting learns the replica is going away.</summary>
-    public void FailAllWaiters(ShardError error)
+    /// <summary>
+    /// The replica goes away (its silo's driver dropped it: deactivated, or fenced by a newer replica of its group):
+    /// everyone still waiting learns it was stopped, an outcome unknown for a proposal; anything asked later is refused
+    /// as by a replica that does not lead, so a front door looks for the group's leader elsewhere instead of proposing
+    /// to a node that will never commit again.
+    /// </summary>
+    public void Stop()
     {
         List<TaskCompletionSource<ShardReply>> waiters;
         lock (_gate)
         {
+            _stopped = true;
             foreach (var waiting in _awaitingLeader) waiting.Waiter.TrySetResult(0);
             _awaitingLeader.Clear();
             waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _awaitingApply.Select(a => a.Waiter)];
@@ -462,7 +471,7 @@ public sealed class ReplicaCore
             _readsAwaitingIndex.Clear();
             _awaitingApply.Clear();
         }
-        foreach (var waiter in waiters) waiter.TrySetResult(new ShardReply { Error = error });
+        foreach (var waiter in waiters) waiter.TrySetResult(new ShardReply { Error = ShardError.Stopped });
     }
 
     /// <summary>Answers a read from the applied state; a lease read renews or reports on the leader's clock, and is refused if this replica no longer leads.</summary>
