@@ -1,11 +1,7 @@
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Replication;
-using GrainKv.Raft;
 using GrainKv.Shard;
-using GrainKv.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GrainKv.Grains.Tests;
 
@@ -47,9 +43,7 @@ public sealed class ReplicaCoreStopTests
     /// <summary>The only voter of shard 1, elected, as its driver would have it.</summary>
     private static ReplicaCore SoleLeader()
     {
-        var config = new RaftConfig { Id = 1, InitialVoters = [1] };
-        var core = RecoveredReplica.From(new ReplicaKey(1, 1), 1, StoredGroupState.Empty, config, new SeededRandomSource(1), NullLogger.Instance,
-            new ClusterIdentity(1, 1, "leader", [], [], []), new ReplicaTiming(() => 0, 1000, 1000)).Core;
+        var core = FollowerReplicas.Replica(1, [1]);
         core.Campaign();
         Drive(core);
         Assert.Equal(1UL, core.GetStatus().LeaderId);

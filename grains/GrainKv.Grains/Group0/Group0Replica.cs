@@ -28,19 +28,9 @@ public sealed class Group0Replica(ReplicaStarter starter, ReplicaDriver driver, 
         return Task.CompletedTask;
     }
 
-    public async Task<ShardReply> Propose(ShardCommand command)
-    {
-        var reply = (await _core.Task).Propose(command);
-        driver.WakeUp();
-        return await reply;
-    }
+    public async Task<ShardReply> Propose(ShardCommand command) => await driver.Propose(await _core.Task, command);
 
-    public async Task<ShardReply> Read(ShardRead read)
-    {
-        var reply = (await _core.Task).Read(read);
-        if (!read.Serializable) driver.WakeUp();
-        return await reply;
-    }
+    public async Task<ShardReply> Read(ShardRead read) => await driver.Read(await _core.Task, read);
 
     public async Task<ulong> WaitForLeader(ulong stale) => await (await _core.Task).WaitForLeader(stale);
 

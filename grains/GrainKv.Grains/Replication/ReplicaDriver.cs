@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using GrainKv.Grains.Cluster;
 using GrainKv.Raft;
+using GrainKv.Shard;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Storage;
 using Microsoft.Extensions.Hosting;
@@ -50,6 +51,22 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
     }
 
     public void Unregister(ReplicaCore replica) => _processor.Unregister(replica);
+
+    /// <summary>A proposal to <paramref name="replica"/>, which the loop then takes up.</summary>
+    public Task<ShardReply> Propose(ReplicaCore replica, ShardCommand command)
+    {
+        var reply = replica.Propose(command);
+        WakeUp();
+        return reply;
+    }
+
+    /// <summary>A read of <paramref name="replica"/>; one that needs a ReadIndex round is taken up by the loop.</summary>
+    public Task<ShardReply> Read(ReplicaCore replica, ShardRead read)
+    {
+        var reply = replica.Read(read);
+        if (!read.Serializable) WakeUp();
+        return reply;
+    }
 
     /// <summary>Something changed in a replica (a proposal, a read, a message): run the loop soon.</summary>
     public void WakeUp() => _wakeUp.Writer.TryWrite(true);

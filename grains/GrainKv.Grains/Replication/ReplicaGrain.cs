@@ -31,19 +31,9 @@ public sealed class ReplicaGrain(ReplicaStarter starter, ReplicaDriver driver, S
         return Task.CompletedTask;
     }
 
-    public Task<ShardReply> Propose(ShardCommand command)
-    {
-        var reply = Core.Propose(command);
-        driver.WakeUp();
-        return reply;
-    }
+    public Task<ShardReply> Propose(ShardCommand command) => driver.Propose(Core, command);
 
-    public Task<ShardReply> Read(ShardRead read)
-    {
-        var reply = Core.Read(read);
-        if (!read.Serializable) driver.WakeUp();
-        return reply;
-    }
+    public Task<ShardReply> Read(ShardRead read) => driver.Read(Core, read);
 
     public Task<ShardReply> AnswerWhenApplied(ShardReply served) => Core.AnswerWhenApplied(served);
 
