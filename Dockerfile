@@ -26,7 +26,7 @@ RUN install --directory --owner=app --group=app /var/lib/grainkv
 ENV GRAINKV_DATA_DIR=/var/lib/grainkv
 COPY --from=build /out/silo .
 USER app
-EXPOSE 2379 2380 2381
+EXPOSE 2379 2380 2381 11111 30000
 ENTRYPOINT ["dotnet", "GrainKv.Silo.dll"]
 
 FROM runtime AS gateway

@@ -1,10 +1,6 @@
 using System.Runtime.CompilerServices;
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Membership;
-using GrainKv.Runtime;
-using GrainKv.Runtime.Client;
-using GrainKv.Runtime.Cluster;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,87 +9,38 @@ using Mvccpb;
 namespace GrainKv.Client;
 
 /// <summary>
-/// A .NET application's connection to a GrainKv cluster: typed grain references (<see cref="Grains"/>) and
-/// a small key-value API over the etcd v3 protocol: get, put, delete, txn, watch as an async stream, and
-/// leases kept alive in the background. Failures follow etcd's client rules: reads are retried on another
+/// A .NET application's connection to a GrainKv cluster (or any etcd v3 cluster) when it is no Orleans client: a small
+/// key-value API over the etcd v3 protocol, on stand-alone gateways or the silos' client URLs: get, put, delete, txn,
+/// watch as an async stream, and leases kept alive in the background. Failures follow etcd's client rules: reads are retried on another
 /// endpoint, a write is never sent twice (its outcome unknown, it fails with "request timed out"), and a
 /// watch moves to another endpoint without missing or repeating an event. Errors are
 /// <see cref="RpcException"/>s with etcd's status code and exact message.
 /// </summary>
 public sealed class GrainKvClient : IAsyncDisposable
 {
-    private readonly ClusterClient _grains;
     private readonly EtcdEndpoints _endpoints;
     private readonly EtcdUnaryCalls _calls;
     private readonly GrainKvClientOptions _options;
     private readonly ILoggerFactory _loggers;
-    private readonly IAsyncDisposable? _directory;
-    private readonly SiloClientUrls? _siloClientUrls;
 
-    private GrainKvClient(ClusterClient grains, Func<IReadOnlyList<Uri>> endpoints, GrainKvClientOptions options,
-        IAsyncDisposable? directory = null, SiloClientUrls? siloClientUrls = null)
+    private GrainKvClient(IReadOnlyList<Uri> endpoints, GrainKvClientOptions options)
     {
-        _grains = grains;
-        _directory = directory;
-        _siloClientUrls = siloClientUrls;
         _options = options;
         _loggers = options.Loggers ?? NullLoggerFactory.Instance;
-        _endpoints = new EtcdEndpoints(endpoints);
+        _endpoints = new EtcdEndpoints(() => endpoints);
         _calls = new EtcdUnaryCalls(_endpoints, options.RequestTimeout);
     }
 
     /// <summary>
-    /// Connects through stand-alone gateways ("http://host:port", or "host:port" as etcdctl takes them): the etcd
-    /// API and grain calls both go to a gateway, which passes grain calls on to the silos; the next gateway
-    /// takes over when one fails.
+    /// Connects to etcd endpoints ("http://host:port", or "host:port" as etcdctl takes them): stand-alone gateways or
+    /// the silos' client URLs. The next endpoint takes over when one fails.
     /// </summary>
-    public static GrainKvClient ConnectToGateways(IEnumerable<string> gateways, GrainKvClientOptions? options = null)
+    public static GrainKvClient Connect(IEnumerable<string> endpoints, GrainKvClientOptions? options = null)
     {
-        var urls = gateways.Select(EtcdEndpoints.ParseUrl).ToArray();
-        if (urls.Length == 0) throw new ArgumentException("No gateway given.", nameof(gateways));
-        // To the cluster client a gateway is a silo that takes any grain's calls; it places them itself.
-        var directory = new StaticSiloDirectory(urls.Select(url =>
-            new SiloEntry($"gateway {url.Authority}", new SiloAddress(url.Host, url.Port, 0), url)));
-        options ??= new GrainKvClientOptions();
-        return new GrainKvClient(new ClusterClient(directory, new ClusterClientOptions(), options.Loggers), () => urls, options);
+        var urls = endpoints.Select(EtcdEndpoints.ParseUrl).ToArray();
+        if (urls.Length == 0) throw new ArgumentException("No endpoint given.", nameof(endpoints));
+        return new GrainKvClient(urls, options ?? new GrainKvClientOptions());
     }
-
-    /// <summary>
-    /// Connects straight to the silos <paramref name="silos"/> finds: the PostgreSQL membership table's view,
-    /// or a <see cref="StaticSiloDirectory"/>. Grain calls go to the silos' peer URLs, the etcd API to their
-    /// client URLs (as each silo's member published them to group 0 when the directory does not know them).
-    /// </summary>
-    public static GrainKvClient ConnectToSilos(ISiloDirectory silos, GrainKvClientOptions? options = null) => ConnectToSilos(silos, null, options);
-
-    /// <summary>
-    /// Connects to the silos of the PostgreSQL membership table at <paramref name="connectionString"/>, rows of
-    /// cluster <paramref name="cluster"/> (the silos' --initial-cluster-token), judging liveness as the silos do.
-    /// </summary>
-    public static async Task<GrainKvClient> ConnectToMembershipTableAsync(string connectionString, string cluster,
-        MembershipOptions? membership = null, GrainKvClientOptions? options = null, CancellationToken ct = default)
-    {
-        var table = await MembershipDirectory.OpenAsync(connectionString, cluster, membership,
-            options?.Loggers?.CreateLogger<MembershipDirectory>(), ct).ConfigureAwait(false);
-        return ConnectToSilos(table, table, options);
-    }
-
-    /// <summary>
-    /// Connects straight to the silos of etcd's --initial-cluster form, "name=http://host:port,…" (their peer
-    /// URLs), with their client URLs in the same order when given.
-    /// </summary>
-    public static GrainKvClient ConnectToSilos(string initialCluster, IReadOnlyList<string>? clientUrls = null, GrainKvClientOptions? options = null) =>
-        ConnectToSilos(StaticSiloDirectory.Parse(initialCluster, clientUrls?.Select(EtcdEndpoints.ParseUrl).ToArray()), options);
-
-    private static GrainKvClient ConnectToSilos(ISiloDirectory silos, IAsyncDisposable? owned, GrainKvClientOptions? options)
-    {
-        options ??= new GrainKvClientOptions();
-        var grains = new ClusterClient(silos, new ClusterClientOptions { Placement = new GrainKvPlacement() }, options.Loggers);
-        var clientUrls = new SiloClientUrls(silos);
-        return new GrainKvClient(grains, clientUrls.List, options, owned, clientUrls);
-    }
-
-    /// <summary>Typed references to the cluster's grains, e.g. <c>Grains.GetGrain&lt;IRaftGroupGrain&gt;(1)</c>.</summary>
-    public IClusterClient Grains => _grains;
 
     /// <summary>The etcd endpoints this client uses.</summary>
     public EtcdEndpoints Endpoints => _endpoints;
@@ -185,11 +132,9 @@ public sealed class GrainKvClient : IAsyncDisposable
     public Task<LeaseRevokeResponse> RevokeLeaseAsync(long leaseId, CancellationToken ct = default) =>
         _calls.CallAsync((channel, call) => new Etcdserverpb.Lease.LeaseClient(channel).LeaseRevokeAsync(new LeaseRevokeRequest { ID = leaseId }, call), idempotent: true, ct);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _endpoints.Dispose();
-        await _grains.DisposeAsync().ConfigureAwait(false);
-        if (_directory is not null) await _directory.DisposeAsync().ConfigureAwait(false);
-        _siloClientUrls?.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

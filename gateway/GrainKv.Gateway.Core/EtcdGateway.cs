@@ -1,4 +1,5 @@
 using GrainKv.Gateway.Coordination;
+using GrainKv.Grains.Cluster;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
 using GrainKv.Gateway.Services;
@@ -14,8 +15,9 @@ namespace GrainKv.Gateway;
 public static class EtcdGateway
 {
     /// <summary>
-    /// The etcd services, routed through the registered <see cref="Runtime.IGrainFactory"/>. Watches come from this
-    /// silo's replicas unless an <see cref="IWatchSource"/> was registered before.
+    /// The etcd services, routed through the registered Orleans <see cref="Orleans.IGrainFactory"/>. Watches come from this
+    /// silo's replicas unless an <see cref="IWatchSource"/> was registered before; grains are called at once unless a
+    /// <see cref="GrainCallsReady"/> was registered before.
     /// </summary>
     public static IServiceCollection AddEtcdGateway(this IServiceCollection services, GatewayOptions options)
     {
@@ -26,6 +28,7 @@ public static class EtcdGateway
             grpc.Interceptors.Add<EtcdErrorInterceptor>();
         });
         services.TryAddSingleton<IWatchSource, LocalWatchSource>();
+        services.TryAddSingleton(GrainCallsReady.Already());
         services.AddSingleton<ShardLeaders>();
         services.AddSingleton<ShardClient>();
         services.AddSingleton<ClusterAlarms>();

@@ -1,57 +1,61 @@
 using GrainKv.Client;
 using GrainKv.Gateway.Routing;
+using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Group0;
 using GrainKv.Grains.Sharding;
 using GrainKv.Hosting;
-using GrainKv.Membership;
-using GrainKv.Runtime;
-using GrainKv.Runtime.Client;
-using GrainKv.Runtime.Cluster;
+using GrainKv.Orleans;
+using GrainKv.Orleans.Clustering;
+using GrainKv.Orleans.Membership;
 using GrainKv.Runtime.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace GrainKv.Gateway;
 
 /// <summary>
-/// Builds and runs a stand-alone gateway: the etcd API of <see cref="EtcdGateway"/> on the client URLs, a
-/// cluster client of the silos behind it (no grains, no storage of its own), watches relayed from the
-/// silos, and /metrics, /health and /version on the metrics URLs.
+/// Builds and runs a stand-alone gateway: an Orleans client of the silos (found through the PostgreSQL membership
+/// table, or group 0 of the --initial-cluster members), the etcd API of <see cref="EtcdGateway"/> on the client URLs
+/// calling their grains, watches relayed from the silos, and /metrics, /health and /version on the metrics URLs.
 /// </summary>
 public static partial class GatewayHost
 {
+    /// <summary>The pause between attempts to reach the silos while none answers.</summary>
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromSeconds(1);
+
     public static async Task<int> RunAsync(StandaloneGatewayOptions options, CancellationToken ct)
     {
         var logLevel = HostLogging.MinimumOf(options.LogLevel);
-        using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, logLevel));
-        await using var table = options.MembershipConnection.Length > 0
-            // Rows are keyed by --initial-cluster-token, as the silos register them.
-            ? await MembershipDirectory.OpenAsync(options.MembershipConnection, options.InitialClusterToken, new MembershipOptions
-            {
-                HeartbeatInterval = TimeSpan.FromMilliseconds(options.MembershipHeartbeatIntervalMs),
-                DeathTimeout = TimeSpan.FromMilliseconds(options.MembershipDeathTimeoutMs),
-            }, loggers.CreateLogger<MembershipDirectory>(), ct)
-            : null;
-        var cluster = options.InitialCluster.Length > 0
-            ? ClusterBootstrap.FromInitialCluster(options.InitialCluster, options.InitialClusterToken)
-            : table is not null
-                ? await ReportedClusterAsync(table, options.InitialClusterToken, ct)
-                : throw new ArgumentException(StandaloneGatewayOptions.NoSilosError);
-        if (options.InitialCluster.Length > 0 && table is not null) await CheckAgainstTableAsync(cluster, table, options.InitialClusterToken, ct);
+        var requestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs);
+        var given = options.InitialCluster.Length > 0 ? ClusterBootstrap.FromInitialCluster(options.InitialCluster, options.InitialClusterToken) : null;
+
+        using var orleans = OrleansClient(options, given, requestTimeout, logLevel);
+        await orleans.StartAsync(ct);
+        var grains = orleans.Services.GetRequiredService<IClusterClient>();
+        var reported = ClusterBootstrap.Parse(await grains.GetGrain<IClusterGrain>(0).GetBootstrap().WaitAsync(ct));
+        if (given is not null && given.ClusterId != reported.ClusterId)
+        {
+            throw new InvalidOperationException(
+                $"--initial-cluster describes cluster {given.ClusterId:x16}, but the silos of cluster '{options.InitialClusterToken}' report cluster " +
+                $"{reported.ClusterId:x16}. Give the silos' own --initial-cluster, or leave it out to use what they report.");
+        }
+        var cluster = given ?? reported;
         // The gateway is no member: it answers with the ids of the members that served each request.
         var identity = new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
         var gatewayOptions = new GatewayOptions
         {
             MaxRequestBytes = options.MaxRequestBytes,
             MaxTxnOps = options.MaxTxnOps,
-            RequestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs),
+            RequestTimeout = requestTimeout,
         };
 
-        ISiloDirectory silos = (ISiloDirectory?)table ?? StaticDirectoryOf(cluster.Members, options.Endpoints);
         var builder = WebApplication.CreateSlimBuilder();
         HostLogging.Configure(builder.Logging, logLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -63,12 +67,10 @@ public static partial class GatewayHost
         var services = builder.Services;
         services.AddSingleton(identity);
         services.AddSingleton(ShardMap.OneShard(cluster.Members.Select(m => m.Id).ToArray()));
-        services.AddSingleton(silos);
-        services.AddClusterClient((provider, client) =>
-            client.Placement = new GatewayPlacement(identity, provider.GetRequiredService<ShardLeaders>()));
-        services.AddSingleton<SiloClientUrls>();
-        services.AddSingleton(provider => new EtcdEndpoints(provider.GetRequiredService<SiloClientUrls>().List));
+        services.AddSingleton<IGrainFactory>(grains);
+        // Group 0, at the members' peer URLs: what the members published (member list, client URLs).
         services.AddGroup0Client();
+        services.AddSingleton(await WatchEndpointsAsync(options, grains));
         services.AddSingleton<IWatchSource, RelayWatchSource>();
         services.AddPrometheusMetrics();
         services.AddEtcdGateway(gatewayOptions);
@@ -77,61 +79,57 @@ public static partial class GatewayHost
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrainKv.Gateway");
         LogStarting(log, DiagnosticsEndpoints.GrainKvVersion, EnvironmentFlags.Join(options.ListenClientUrls),
             string.Join(',', cluster.Members.Select(m => m.Name)), cluster.ClusterId,
-            options.InitialCluster.Length > 0 ? "--initial-cluster" : "membership table", table is not null ? "membership table" : "--initial-cluster");
+            options.MembershipConnection.Length > 0 ? "the membership table" : "group 0");
 
         app.MapEtcdServices();
-        if (options.EnableGrainCalls) app.MapGrpcService<GrainCallForwarding>();
         app.MapDiagnostics();
 
         await app.RunAsync(ct);
+        await orleans.StopAsync(CancellationToken.None);
         return 0;
     }
 
     /// <summary>
-    /// The cluster as the live silos report it in the membership table, once one has joined. Silos that report
-    /// different clusters under one name cannot all be right, so the gateway refuses to pick one.
+    /// The Orleans client of the silos, on their clustering: the PostgreSQL table when given, else group 0, reached at
+    /// the --initial-cluster members' peer URLs. It keeps trying until a silo answers.
     /// </summary>
-    private static async Task<ClusterBootstrap> ReportedClusterAsync(MembershipDirectory table, string token, CancellationToken ct)
+    private static IHost OrleansClient(StandaloneGatewayOptions options, ClusterBootstrap? given, TimeSpan requestTimeout, LogLevel logLevel)
     {
-        var reports = await table.ReadBootstrapsAsync(ct);
-        if (reports.Count == 1) return ClusterBootstrap.Parse(reports[0].Bootstrap);
-        var clusters = reports.Select(report => $"{string.Join(", ", report.Silos)} report cluster {ClusterBootstrap.Parse(report.Bootstrap).ClusterId:x16}");
-        throw new InvalidOperationException(
-            $"The live silos of cluster '{token}' in the membership table were bootstrapped into different clusters ({string.Join("; ", clusters)}). " +
-            "Give the gateway --initial-cluster, or stop the silos that do not belong.");
+        var builder = Host.CreateApplicationBuilder();
+        HostLogging.Configure(builder.Logging, logLevel);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseGrainKvCluster(options.InitialClusterToken);
+            if (options.MembershipConnection.Length > 0)
+            {
+                client.UsePostgresClustering(options.MembershipConnection);
+            }
+            else
+            {
+                var cluster = given ?? throw new ArgumentException(StandaloneGatewayOptions.NoSilosError);
+                client.Services.AddSingleton(new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members));
+                client.Services.AddGroup0Client();
+                client.UseGroup0Clustering();
+            }
+            client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = requestTimeout);
+            client.UseConnectionRetryFilter(async (_, token) =>
+            {
+                await Task.Delay(ConnectRetryDelay, token);
+                return true;
+            });
+        });
+        return builder.Build();
     }
 
-    /// <summary>
-    /// Given both, --initial-cluster wins, but it must describe the cluster the live silos in the table report: a
-    /// gateway answering with another cluster's ids would route by a shard map the silos do not share.
-    /// </summary>
-    private static async Task CheckAgainstTableAsync(ClusterBootstrap cluster, MembershipDirectory table, string token, CancellationToken ct)
+    /// <summary>The silos' client URLs for relaying watches: --endpoints when given, else what the members published.</summary>
+    private static async Task<EtcdEndpoints> WatchEndpointsAsync(StandaloneGatewayOptions options, IGrainFactory grains)
     {
-        foreach (var report in await table.ReadLiveBootstrapsAsync(ct))
-        {
-            var reported = ClusterBootstrap.Parse(report.Bootstrap);
-            if (reported.ClusterId == cluster.ClusterId) continue;
-            throw new InvalidOperationException(
-                $"--initial-cluster describes cluster {cluster.ClusterId:x16}, but the live silos {string.Join(", ", report.Silos)} of cluster " +
-                $"'{token}' in the membership table report cluster {reported.ClusterId:x16}. Give the silos' own --initial-cluster, or leave it " +
-                "out to use what they report.");
-        }
+        if (options.Endpoints.Count > 0) return new EtcdEndpoints(() => options.Endpoints);
+        var published = new SiloClientUrls(grains);
+        await published.RefreshAsync();
+        return new EtcdEndpoints(published.List);
     }
 
-    /// <summary>The silos of --initial-cluster at their first peer URL, with their client URLs from --endpoints when given (one per silo, in the same order).</summary>
-    private static StaticSiloDirectory StaticDirectoryOf(IReadOnlyList<ClusterMember> members, IReadOnlyList<Uri> endpoints)
-    {
-        if (endpoints.Count > 0 && endpoints.Count != members.Count)
-        {
-            throw new ArgumentException($"--endpoints gives {endpoints.Count} client URLs for {members.Count} silos; give one per silo, in --initial-cluster order.");
-        }
-        return new StaticSiloDirectory(members.Select((member, i) =>
-        {
-            var peer = new Uri(member.PeerUrls[0]);
-            return new SiloEntry(member.Name, new SiloAddress(peer.Host, peer.Port, generation: 0), endpoints.Count > 0 ? endpoints[i] : null);
-        }));
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv gateway {Version} starting: client URLs {ClientUrls}, silos {Silos} of cluster {ClusterId:x16} from the {ClusterSource}, liveness from the {MembershipSource}")]
-    private static partial void LogStarting(ILogger log, string version, string clientUrls, string silos, ulong clusterId, string clusterSource, string membershipSource);
+    [LoggerMessage(Level = LogLevel.Information, Message = "GrainKv gateway {Version} starting: client URLs {ClientUrls}, silos {Silos} of cluster {ClusterId:x16}, found through {MembershipSource}")]
+    private static partial void LogStarting(ILogger log, string version, string clientUrls, string silos, ulong clusterId, string membershipSource);
 }

@@ -8,7 +8,7 @@ public sealed record StandaloneGatewayOptions
 {
     /// <summary>Why a gateway given neither --initial-cluster nor --membership-connection cannot start.</summary>
     public const string NoSilosError =
-        "The gateway cannot find the silos: give --membership-connection (the silos' membership table, where they report the cluster) " +
+        "The gateway cannot find the silos: give --membership-connection (the silos' membership table) " +
         "or --initial-cluster (the silos as they were bootstrapped).";
 
     public IReadOnlyList<Uri> ListenClientUrls { get; init; } = [new("http://127.0.0.1:23790")];
@@ -17,12 +17,9 @@ public sealed record StandaloneGatewayOptions
     public string InitialClusterToken { get; init; } = "etcd-cluster";
     public IReadOnlyList<Uri> Endpoints { get; init; } = [];
     public string MembershipConnection { get; init; } = "";
-    public int MembershipHeartbeatIntervalMs { get; init; } = 1000;
-    public int MembershipDeathTimeoutMs { get; init; } = 10_000;
     public int ElectionTimeoutMs { get; init; } = 1000;
     public int MaxRequestBytes { get; init; } = 1_572_864;
     public int MaxTxnOps { get; init; } = 128;
-    public bool EnableGrainCalls { get; init; }
 
     /// <summary>etcd's --log-level: the least severe entries logged.</summary>
     public string LogLevel { get; init; } = "info";

@@ -29,7 +29,7 @@ public static class DiagnosticsEndpoints
     }
 
     /// <summary>
-    /// Exports on /metrics every GrainKv meter, ASP.NET Core's and Kestrel's, the runtime's, the process collector's
+    /// Exports on /metrics every GrainKv meter, Orleans', ASP.NET Core's and Kestrel's, the runtime's, the process collector's
     /// and what <paramref name="configure"/> adds (meters are chosen by name, so any library's meter can join).
     /// Series carry no scope labels and no target_info, so a series reads as etcd's do (<c>name value</c>); scrapes
     /// are not cached, so a scrape sees everything recorded before it.
@@ -39,7 +39,7 @@ public static class DiagnosticsEndpoints
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics
-                .AddMeter("GrainKv.*", "Microsoft.AspNetCore.*", "System.Runtime")
+                .AddMeter("GrainKv.*", "Microsoft.Orleans", "Microsoft.AspNetCore.*", "System.Runtime")
                 .AddInstrumentation<ProcessMetrics>()
                 .AddPrometheusExporter(exporter =>
                 {

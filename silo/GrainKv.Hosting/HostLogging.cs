@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GrainKv.Hosting;
 
-/// <summary>How GrainKv's executables log: one line per entry on the console, UTC timestamps, ASP.NET Core's chatter off.</summary>
+/// <summary>How GrainKv's executables log: one line per entry on the console, UTC timestamps, ASP.NET Core's and Orleans' chatter off.</summary>
 public static class HostLogging
 {
     /// <summary>etcd's --log-level values, least severe first.</summary>
@@ -18,7 +18,10 @@ public static class HostLogging
             console.UseUtcTimestamp = true;
         });
         logging.SetMinimumLevel(minimum);
-        logging.AddFilter("Microsoft.AspNetCore", minimum > LogLevel.Warning ? minimum : LogLevel.Warning);
+        var chatter = minimum > LogLevel.Warning ? minimum : LogLevel.Warning;
+        logging.AddFilter("Microsoft.AspNetCore", chatter);
+        logging.AddFilter("Orleans", chatter);
+        logging.AddFilter("Polly", chatter);
     }
 
     /// <summary>The least severe entries logged at an etcd --log-level: panic and fatal both keep only critical ones.</summary>

@@ -1,5 +1,4 @@
 using GrainKv.Grains.Cluster;
-using GrainKv.Membership;
 using GrainKv.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -36,10 +36,10 @@ public static class SiloCommandLine
         var progressNotify = Flag("--experimental-watch-progress-notify-interval", "Duration of periodic watch progress notifications.", defaults.WatchProgressNotifyInterval);
         var storage = Flag("--storage", "Where the Raft logs live: 'sqlite' (in the data dir) or 'postgres' (--postgres-connection).", defaults.Storage);
         var postgresConnection = Flag("--postgres-connection", "Npgsql connection string of this silo's own PostgreSQL database, for --storage postgres.", defaults.PostgresConnection);
-        var membership = Flag("--membership-connection", "Npgsql connection string of the PostgreSQL server holding the membership table; without it the --initial-cluster list is the membership.", defaults.MembershipConnection);
-        var membershipHeartbeat = Flag("--membership-heartbeat-interval", "Time (in milliseconds) between heartbeats into the membership table.", defaults.MembershipHeartbeatIntervalMs);
-        var membershipDeath = Flag("--membership-death-timeout", "Time (in milliseconds) without a heartbeat after which a silo is declared dead.", defaults.MembershipDeathTimeoutMs);
+        var membership = Flag("--membership-connection", "Npgsql connection string of the PostgreSQL server holding Orleans' membership table; without it the silos' membership lives in group 0 of the --initial-cluster members.", defaults.MembershipConnection);
         var membershipDefunct = Flag("--membership-defunct-expiration", "Time (in milliseconds) after which the rows of dead silos are deleted from the membership table.", defaults.MembershipDefunctExpirationMs);
+        var orleansSiloPort = Flag("--orleans-silo-port", "Port of Orleans' silo-to-silo endpoint, on the host of the advertised peer URL.", defaults.OrleansSiloPort);
+        var orleansGatewayPort = Flag("--orleans-gateway-port", "Port of Orleans' client gateway endpoint, on the host of the advertised peer URL.", defaults.OrleansGatewayPort);
         var logLevel = Flag("--log-level", "The least severe entries logged: debug, info, warn, error, panic or fatal (the last two: critical only).", defaults.LogLevel);
         // Accepted so that etcd's own scripts (its Procfile, for one) run unchanged; GrainKv logs its own way.
         var enablePprof = Flag("--enable-pprof", "Accepted for etcd compatibility; ignored.", false);
@@ -55,7 +55,7 @@ public static class SiloCommandLine
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
             initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
             quota, compactionMode, compactionRetention, progressNotify, corruptCheck, enablePprof, logger, logOutputs, logLevel,
-            membership, membershipHeartbeat, membershipDeath, membershipDefunct,
+            membership, membershipDefunct, orleansSiloPort, orleansGatewayPort,
             storage, postgresConnection,
         };
         root.SetAction((parsed, ct) => run(new SiloOptions
@@ -84,9 +84,9 @@ public static class SiloCommandLine
             Storage = parsed.GetRequiredValue(storage),
             PostgresConnection = parsed.GetRequiredValue(postgresConnection),
             MembershipConnection = parsed.GetRequiredValue(membership),
-            MembershipHeartbeatIntervalMs = parsed.GetValue(membershipHeartbeat),
-            MembershipDeathTimeoutMs = parsed.GetValue(membershipDeath),
             MembershipDefunctExpirationMs = parsed.GetValue(membershipDefunct),
+            OrleansSiloPort = parsed.GetValue(orleansSiloPort),
+            OrleansGatewayPort = parsed.GetValue(orleansGatewayPort),
         }, ct));
         return root;
     }

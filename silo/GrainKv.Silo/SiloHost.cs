@@ -8,7 +8,7 @@ using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Hosting;
 using GrainKv.MemberData;
-using GrainKv.Runtime;
+using GrainKv.Orleans;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
 using GrainKv.Storage;
@@ -22,12 +22,15 @@ using OpenTelemetry.Metrics;
 namespace GrainKv.Silo;
 
 /// <summary>
-/// Builds and runs one silo from its options: the grain runtime with the shard grains, the log
-/// store in the data dir, the per-silo replica driver, and (gateway role) the etcd API on the
-/// client URLs plus /metrics, /health and /version on the metrics URLs.
+/// Builds and runs one silo from its options: an Orleans silo hosting the shard grains (<see cref="SiloOrleans"/>),
+/// group 0, the log store in the data dir, the per-silo replica driver, the peer streams on the peer URLs, and the
+/// etcd API on the client URLs plus /metrics, /health and /version on the metrics URLs.
 /// </summary>
 public static partial class SiloHost
 {
+    /// <summary>How long a stopping silo waits for its services; past it the process ends (a supervisor's SIGKILL would follow).</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(SiloOptions options, CancellationToken ct)
     {
         Directory.CreateDirectory(options.DataDir);
@@ -49,15 +52,12 @@ public static partial class SiloHost
         });
 
         var services = builder.Services;
-        services.AddGrainRuntime(runtime => runtime.AddGrainsFromAssembly(typeof(ReplicaGrain).Assembly));
         services.AddSingleton(identity);
-        var silos = ReplicaPlacement.SilosOf(identity);
+        services.AddSingleton<GrainCallsReady>();
         services.AddSingleton<ReplicaPlacement>();
-        services.AddSiloCluster(silos, cluster => cluster.GrainPlacement = sp => sp.GetRequiredService<ReplicaPlacement>().Place);
-        var storageServer = new StorageServer(await SiloStorage.ServerIdentityAsync(options.StorageOptions, ct));
-        services.AddSingleton(storageServer);
-        SiloMembership.Add(services, options, identity, silos.Local, storageServer.Identity);
-        if (options.MembershipConnection.Length == 0) services.AddHostedService<SharedStorageCheck>();
+        services.AddSiloCluster(ReplicaPlacement.SilosOf(identity));
+        services.AddSingleton(new StorageServer(await SiloStorage.ServerIdentityAsync(options.StorageOptions, ct)));
+        services.AddHostedService<SharedStorageCheck>();
         services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
         services.AddSingleton(new ReplicationOptions
         {
@@ -76,7 +76,6 @@ public static partial class SiloHost
         services.AddSingleton<ReplicaStarter>();
         services.AddGroup0Replica();
         services.AddHostedService<MemberPublisher>();
-        services.AddHostedService<ShardActivator>();
         if (AutoCompactionPolicy.Create(options.AutoCompactionMode, options.AutoCompactionRetention) is { } policy)
         {
             services.AddSingleton(policy);
@@ -91,22 +90,31 @@ public static partial class SiloHost
         services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));
         services.AddPrometheusMetrics(metrics => metrics.AddInstrumentation<EtcdServerMetrics>());
         services.AddEtcdGateway(gatewayOptions);
+        // Orleans' silo starts once membership does, which needs group 0, which needs Kestrel's peer listener; so all
+        // start together. It stops before anything else, while group 0 can still take its leaving the cluster.
+        services.Configure<HostOptions>(host =>
+        {
+            host.ServicesStartConcurrently = true;
+            host.ShutdownTimeout = ShutdownTimeout;
+        });
+        builder.UseOrleans(silo => SiloOrleans.Configure(silo, options, gatewayOptions.RequestTimeout));
+        services.AddHostedService<SiloLeavesFirst>();
 
-        await using var app = builder.Build();
+        // Not disposed here: BoundedShutdown disposes it once it has stopped, and leaves it if it never does.
+        var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("GrainKv.Silo");
         LogStarting(log, DiagnosticsEndpoints.GrainKvVersion, options.Name, identity.MemberId, options.DataDir,
             string.Join(',', options.ListenClientUrls), string.Join(',', options.ListenMetricsUrls));
 
-        // Peer URLs carry silo-to-silo traffic (Raft messages, remote grain calls); client URLs the etcd API.
+        // Peer URLs carry silo-to-silo traffic (Raft messages, group 0's requests); client URLs the etcd API.
         var peerPorts = options.ListenPeerUrls.Select(u => u.Port).ToHashSet();
         app.MapWhen(http => peerPorts.Contains(http.Connection.LocalPort), peer => peer.UseRouting().UseEndpoints(e => e.MapSiloPeerService()));
         app.UseRouting();
         app.MapEtcdServices();
         app.MapDiagnostics();
 
-        var membership = SiloMembership.AgentOf(app.Services);
-        await app.RunAsync(ct);
-        return SiloMembership.ExitCode(membership);
+        await BoundedShutdown.RunAsync(app, ShutdownTimeout, log, ct);
+        return 0;
     }
 
     /// <summary>
@@ -119,7 +127,7 @@ public static partial class SiloHost
         var clientUrls = options.EffectiveAdvertiseClientUrls.Select(u => u.ToString().TrimEnd('/')).ToArray();
         var members = options.InitialCluster.Length > 0
             ? InitialCluster.Parse(options.InitialCluster)
-            : [ClusterMember.Create(options.Name, peerUrls)];
+            : [EtcdMember.Create(options.Name, peerUrls)];
         var self = members.FirstOrDefault(m => m.Name == options.Name)
             ?? throw new ArgumentException($"--initial-cluster does not name this member ('{options.Name}')");
         var (clusterId, memberId) = MemberIdFile.LoadOrCreate(options.DataDir,

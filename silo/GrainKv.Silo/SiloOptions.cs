@@ -36,8 +36,8 @@ public sealed record SiloOptions
     public string Storage { get; init; } = SiloStorage.Sqlite;
     public string PostgresConnection { get; init; } = "";
     public string MembershipConnection { get; init; } = "";
-    public int MembershipHeartbeatIntervalMs { get; init; } = 1000;
-    public int MembershipDeathTimeoutMs { get; init; } = 10_000;
+    public int OrleansSiloPort { get; init; } = 11111;
+    public int OrleansGatewayPort { get; init; } = 30000;
     public long MembershipDefunctExpirationMs { get; init; } = 7 * 24 * 3_600_000L;
 
     public StorageOptions StorageOptions => new() { Kind = Storage, DataDir = DataDir, PostgresConnection = PostgresConnection };

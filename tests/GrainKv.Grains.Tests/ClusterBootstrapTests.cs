@@ -20,7 +20,7 @@ public sealed class ClusterBootstrapTests
     [Fact]
     public void ToText_JsonWithHexIds_InMemberOrder()
     {
-        var bootstrap = new ClusterBootstrap(0xab, [new ClusterMember("b", 0xfedcba9876543210, ["http://10.0.0.2:2380"]), new ClusterMember("a", 1, [])]);
+        var bootstrap = new ClusterBootstrap(0xab, [new EtcdMember("b", 0xfedcba9876543210, ["http://10.0.0.2:2380"]), new EtcdMember("a", 1, [])]);
 
         Assert.Equal(
             """{"clusterId":"00000000000000ab","members":[{"name":"b","id":"fedcba9876543210","peerUrls":["http://10.0.0.2:2380"]},{"name":"a","id":"0000000000000001","peerUrls":[]}]}""",
@@ -33,8 +33,8 @@ public sealed class ClusterBootstrapTests
         // A lone member's id is the one its data dir was created with, which its name and URLs need not give.
         var bootstrap = new ClusterBootstrap(ulong.MaxValue,
         [
-            new ClusterMember("infra \"1\" ü", 42, ["http://10.0.0.1:2380", "http://10.0.0.9:2380"]),
-            ClusterMember.Create("infra2", ["http://10.0.0.2:2380"]),
+            new EtcdMember("infra \"1\" ü", 42, ["http://10.0.0.1:2380", "http://10.0.0.9:2380"]),
+            EtcdMember.Create("infra2", ["http://10.0.0.2:2380"]),
         ]);
 
         var parsed = ClusterBootstrap.Parse(bootstrap.ToText());

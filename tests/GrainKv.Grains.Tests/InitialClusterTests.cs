@@ -11,7 +11,7 @@ public sealed class InitialClusterTests
 
         Assert.Equal(["a", "b", "c"], members.Select(m => m.Name));
         Assert.Equal(["http://127.0.0.1:12380"], members[1].PeerUrls);
-        Assert.Equal(ClusterMember.Create("b", ["http://127.0.0.1:12380"]).Id, members[1].Id);
+        Assert.Equal(EtcdMember.Create("b", ["http://127.0.0.1:12380"]).Id, members[1].Id);
         Assert.Equal(3, members.Select(m => m.Id).Distinct().Count());
         Assert.Equal(members, InitialCluster.Parse("a=http://127.0.0.1:2380, b=http://127.0.0.1:12380, c=http://127.0.0.1:22380"));
     }

@@ -153,11 +153,11 @@ public sealed class ReplicaDriverTickTests
 
     /// <summary>No peer has a silo: their messages go nowhere.</summary>
     private static ReplicaPlacement Placement() =>
-        new(new ClusterIdentity(1, 1, "a", [], [], []), new StaticMembership([new SiloMember("a", new SiloAddress("127.0.0.1", 1, 0))], "a"));
+        new(new ClusterIdentity(1, 1, "a", [], [], []), new StaticMembership([new SiloMember("a", new PeerAddress("127.0.0.1", 1))], "a"));
 
     private sealed class UnreachablePeers : IRaftTransport
     {
-        public void Send(SiloAddress to, ulong groupId, Message message)
+        public void Send(PeerAddress to, ulong groupId, Message message)
         {
         }
     }

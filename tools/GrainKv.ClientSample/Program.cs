@@ -1,55 +1,90 @@
-// GrainKv's .NET client in one page: connect, call a grain, put/get/txn, watch, keep a lease alive.
+// GrainKv from an Orleans application in one page: join the silos as an Orleans client, call a shard's front door,
+// then put/get/txn, watch and keep a lease alive through GrainKv's grain API (IKeyValueGrain).
 //
-//   dotnet run --project tools/GrainKv.ClientSample -- gateway 127.0.0.1:23790
-//   dotnet run --project tools/GrainKv.ClientSample -- silos infra1=http://127.0.0.1:12380,infra2=http://127.0.0.1:22380,infra3=http://127.0.0.1:32380
+//   dotnet run --project tools/GrainKv.ClientSample -- orleans 127.0.0.1:30000,127.0.0.1:30001 [cluster]
 //   dotnet run --project tools/GrainKv.ClientSample -- membership "Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres" etcd-cluster
+//
+// "orleans" takes the silos' Orleans gateway endpoints (--orleans-gateway-port) and their cluster (--initial-cluster-token,
+// etcd-cluster unless given); "membership" the PostgreSQL server of their --membership-connection.
 
+using System.Net;
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Client;
 using GrainKv.Grains;
+using GrainKv.Orleans;
+using GrainKv.Orleans.Clustering;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Hosting;
 
-await using var client = args switch
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.UseOrleansClient(orleans => _ = args switch
 {
-    ["gateway", var gateways] => GrainKvClient.ConnectToGateways(gateways.Split(',')),
-    ["silos", var initialCluster] => GrainKvClient.ConnectToSilos(initialCluster),
-    ["membership", var connectionString, var cluster] => await GrainKvClient.ConnectToMembershipTableAsync(connectionString, cluster),
-    _ => throw new ArgumentException("usage: gateway <host:port,...> | silos <name=peer-url,...> | membership <connection string> <cluster>"),
-};
+    ["orleans", var gateways, .. var rest] => orleans.UseGrainKvCluster(rest is [var cluster] ? cluster : "etcd-cluster")
+        .UseStaticClustering(gateways.Split(',').Select(IPEndPoint.Parse).ToArray()),
+    ["membership", var connectionString, var cluster] => orleans.UseGrainKvCluster(cluster).UsePostgresClustering(connectionString),
+    _ => throw new ArgumentException("usage: orleans <host:port,...> [cluster] | membership <connection string> <cluster>"),
+});
+using var host = builder.Build();
+await host.StartAsync();
+var grains = host.Services.GetRequiredService<IClusterClient>();
 
-// A typed grain call: shard 1's front door reports its Raft group.
-var status = await client.Grains.GetGrain<IRaftGroupGrain>(1).GetStatus();
+// A shard's front door reports its Raft group.
+var status = await grains.GetGrain<IRaftGroupGrain>(1).GetStatus();
 Console.WriteLine($"shard 1: leader {status.LeaderId:x16}, term {status.Term}, revision {status.Revision}");
 
-// Keys and values.
-var revision = await client.PutAsync("sample/greeting", "hello");
+// Keys and values, with etcd's requests and answers.
+var kv = grains.GetGrain<IKeyValueGrain>(Guid.NewGuid());
+var greeting = ByteString.CopyFromUtf8("sample/greeting");
+var revision = (await kv.Put(new PutRequest { Key = greeting, Value = ByteString.CopyFromUtf8("hello") })).Header.Revision;
 Console.WriteLine($"put sample/greeting at revision {revision}");
-Console.WriteLine($"get sample/greeting = {(await client.GetAsync("sample/greeting"))?.Value.ToStringUtf8()}");
-var swapped = await client.TxnAsync(new TxnRequest
+Console.WriteLine($"get sample/greeting = {(await kv.Range(new RangeRequest { Key = greeting })).Kvs[0].Value.ToStringUtf8()}");
+var swapped = await kv.Txn(new TxnRequest
 {
-    Compare = { new Compare { Key = ByteString.CopyFromUtf8("sample/greeting"), Target = Compare.Types.CompareTarget.Value, Value = ByteString.CopyFromUtf8("hello") } },
-    Success = { new RequestOp { RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8("sample/greeting"), Value = ByteString.CopyFromUtf8("hello again") } } },
+    Compare = { new Compare { Key = greeting, Target = Compare.Types.CompareTarget.Value, Value = ByteString.CopyFromUtf8("hello") } },
+    Success = { new RequestOp { RequestPut = new PutRequest { Key = greeting, Value = ByteString.CopyFromUtf8("hello again") } } },
 });
 Console.WriteLine($"txn: compare-and-swap {(swapped.Succeeded ? "succeeded" : "failed")}");
 
-// A watch is an async stream of events; it survives the loss of the silo or gateway it reads from.
-using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+// A watch is an async stream of etcd's watch responses, replayed from a revision.
 var watch = Task.Run(async () =>
 {
-    await foreach (var e in client.WatchAsync("sample/", prefix: true, fromRevision: revision, watching.Token))
+    var prefix = ByteString.CopyFromUtf8("sample/");
+    await foreach (var response in kv.Watch(new WatchCreateRequest { Key = prefix, RangeEnd = ByteString.CopyFromUtf8("sample0"), StartRevision = revision }))
     {
-        Console.WriteLine($"watch: {e.Type} {e.Kv.Key.ToStringUtf8()} = {e.Kv.Value.ToStringUtf8()} (revision {e.Kv.ModRevision})");
-        if (e.Type == Mvccpb.Event.Types.EventType.Delete && e.Kv.Key.ToStringUtf8() == "sample/greeting") return;
+        foreach (var e in response.Events)
+        {
+            Console.WriteLine($"watch: {e.Type} {e.Kv.Key.ToStringUtf8()} = {e.Kv.Value.ToStringUtf8()} (revision {e.Kv.ModRevision})");
+            if (e.Type == Mvccpb.Event.Types.EventType.Delete && e.Kv.Key == greeting) return;
+        }
     }
 });
 
-// A lease is kept alive in the background until disposed, which revokes it and deletes its keys.
-await using (var lease = await client.GrantLeaseAsync(TimeSpan.FromSeconds(5)))
+// A lease lives while it is kept alive; revoking it deletes its keys.
+var lease = await kv.LeaseGrant(new LeaseGrantRequest { TTL = 5 });
+await kv.Put(new PutRequest { Key = ByteString.CopyFromUtf8("sample/session"), Value = ByteString.CopyFromUtf8("alive"), Lease = lease.ID });
+var keepAlives = 0;
+for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(6); elapsed += TimeSpan.FromSeconds(2))
 {
-    await client.PutAsync("sample/session", "alive", lease.Id);
-    await Task.Delay(TimeSpan.FromSeconds(6));
-    Console.WriteLine($"lease {lease.Id:x}: {lease.KeepAlives} keep-alives, {(lease.Lost.IsCancellationRequested ? "lost" : "held")}, " +
-        $"{await client.LeaseTimeToLiveAsync(lease.Id)} s to live");
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    if ((await kv.LeaseKeepAlive(new LeaseKeepAliveRequest { ID = lease.ID })).TTL > 0) keepAlives++;
 }
-await client.DeleteAsync("sample/greeting");
-await watch;
+var ttl = (await kv.LeaseTimeToLive(new LeaseTimeToLiveRequest { ID = lease.ID })).TTL;
+Console.WriteLine($"lease {lease.ID:x}: {keepAlives} keep-alives, {(ttl > 0 ? "held" : "lost")}, {ttl} s to live");
+await kv.LeaseRevoke(new LeaseRevokeRequest { ID = lease.ID });
+await kv.DeleteRange(new DeleteRangeRequest { Key = greeting });
+await watch.WaitAsync(TimeSpan.FromSeconds(10));
+
+// etcd's refusals arrive typed.
+try
+{
+    await kv.Put(new PutRequest());
+}
+catch (EtcdException refused)
+{
+    Console.WriteLine($"empty key refused: {refused.StatusCode} {refused.Message}");
+}
+await host.StopAsync();

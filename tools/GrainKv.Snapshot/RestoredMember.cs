@@ -7,7 +7,7 @@ namespace GrainKv.Snapshot;
 /// same cluster id and member ids a silo started with those flags computes for a fresh data dir, as etcd's restore
 /// derives them from its flags rather than keeping the snapshot's.
 /// </summary>
-public sealed record RestoredMember(ulong ClusterId, ClusterMember Self, IReadOnlyList<ClusterMember> Members)
+public sealed record RestoredMember(ulong ClusterId, EtcdMember Self, IReadOnlyList<EtcdMember> Members)
 {
     /// <summary>Throws <see cref="ArgumentException"/> (or <see cref="FormatException"/> for --initial-cluster) on flags that do not describe this member.</summary>
     public static RestoredMember Of(string name, string initialCluster, string token, IReadOnlyList<string> advertisePeerUrls)

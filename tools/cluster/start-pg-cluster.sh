@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Usage: start-pg-cluster.sh [DIR]
 # Starts the topology of docker-compose.yml as plain processes on loopback: one PostgreSQL 15 server per silo
-# (Debian's package), three silos that keep their Raft logs each in its own server and register in the
-# membership table on the first server, and one gateway that finds the silos there. Everything lives under
+# (Debian's package), three silos that keep their Raft logs each in its own server and form one Orleans cluster
+# through the membership table on the first server, and one gateway, an Orleans client that finds the silos there. Everything lives under
 # DIR (default $CLUSTER_DIR, else /tmp/grainkv-pg-cluster): data dirs, NAME.log and NAME.pid for each process.
 # Started again on the same DIR, the cluster carries on with its data. ./stop-pg-cluster.sh DIR stops it.
 #
 # Ports come from the environment (defaults in brackets); the lists have one port per member:
 #   GATEWAY_PORT [2379], GATEWAY_METRICS_PORT [2381]   the gateway's etcd API, and its /health and /metrics
 #   SILO_CLIENT_PORTS [12379,22379,32379]  SILO_PEER_PORTS [12380,22380,32380]  SILO_METRICS_PORTS [12381,22381,32381]
-#   POSTGRES_PORTS [15432,25432,35432]
+#   SILO_ORLEANS_PORTS [11111,11112,11113]  SILO_ORLEANS_GATEWAY_PORTS [30000,30001,30002]  POSTGRES_PORTS [15432,25432,35432]
 # SILO_STORAGE [postgres]: 'sqlite' keeps each silo's Raft log in its data dir instead, and starts only the first
 # PostgreSQL server, for the membership table: the same topology otherwise, to compare the two stores.
 # GRAINKV_SILO_DLL and GRAINKV_GATEWAY_DLL run programs built elsewhere instead of building them here.
@@ -25,11 +25,14 @@ gateway_metrics_port=${GATEWAY_METRICS_PORT:-2381}
 IFS=, read -ra client_ports <<<"${SILO_CLIENT_PORTS:-12379,22379,32379}"
 IFS=, read -ra peer_ports <<<"${SILO_PEER_PORTS:-12380,22380,32380}"
 IFS=, read -ra metrics_ports <<<"${SILO_METRICS_PORTS:-12381,22381,32381}"
+IFS=, read -ra orleans_ports <<<"${SILO_ORLEANS_PORTS:-11111,11112,11113}"
+IFS=, read -ra orleans_gateway_ports <<<"${SILO_ORLEANS_GATEWAY_PORTS:-30000,30001,30002}"
 IFS=, read -ra postgres_ports <<<"${POSTGRES_PORTS:-15432,25432,35432}"
 members=${#client_ports[@]}
 silo_storage=${SILO_STORAGE:-postgres}
-if ((${#peer_ports[@]} != members || ${#metrics_ports[@]} != members || ${#postgres_ports[@]} != members)); then
-  echo "SILO_CLIENT_PORTS, SILO_PEER_PORTS, SILO_METRICS_PORTS and POSTGRES_PORTS need one port per member each" >&2
+if ((${#peer_ports[@]} != members || ${#metrics_ports[@]} != members || ${#postgres_ports[@]} != members ||
+  ${#orleans_ports[@]} != members || ${#orleans_gateway_ports[@]} != members)); then
+  echo "SILO_CLIENT_PORTS, SILO_PEER_PORTS, SILO_METRICS_PORTS, SILO_ORLEANS_PORTS, SILO_ORLEANS_GATEWAY_PORTS and POSTGRES_PORTS need one port per member each" >&2
   exit 2
 fi
 if [[ ! -x $pg_bin/initdb ]]; then
@@ -90,7 +93,7 @@ for ((i = 1; i <= postgres_servers; i++)); do start_postgres "$i"; done
 
 initial_cluster=$(for ((i = 1; i <= members; i++)); do echo "silo$i=http://127.0.0.1:${peer_ports[i - 1]}"; done | paste -sd,)
 # What silos and gateway alike know of the cluster: its name and the membership table. The members as bootstrapped
-# are the silos' alone: each reports them in its row of the table, where the gateway learns them.
+# are the silos' alone: the gateway asks the silos it finds in the table.
 cluster=(--initial-cluster-token grainkv-pg-cluster --membership-connection "$(postgres_connection 1)")
 for ((i = 1; i <= members; i++)); do
   storage=(--storage "$silo_storage")
@@ -99,7 +102,8 @@ for ((i = 1; i <= members; i++)); do
     --data-dir "$cluster_dir/silo$i.data" "${storage[@]}" \
     --listen-client-urls "http://127.0.0.1:${client_ports[i - 1]}" \
     --listen-peer-urls "http://127.0.0.1:${peer_ports[i - 1]}" \
-    --listen-metrics-urls "http://127.0.0.1:${metrics_ports[i - 1]}"
+    --listen-metrics-urls "http://127.0.0.1:${metrics_ports[i - 1]}" \
+    --orleans-silo-port "${orleans_ports[i - 1]}" --orleans-gateway-port "${orleans_gateway_ports[i - 1]}"
 done
 start_process "$cluster_dir" gateway dotnet "$GRAINKV_GATEWAY_DLL" "${cluster[@]}" \
   --listen-client-urls "http://127.0.0.1:$gateway_port" \

@@ -1,6 +1,6 @@
 using GrainKv.Grains;
-using GrainKv.Runtime;
 using GrainKv.Shard;
+using Orleans;
 
 namespace GrainKv.Gateway.Routing;
 

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using GrainKv.Gateway.Errors;
 using GrainKv.Grains;
+using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
-using GrainKv.Runtime.Cluster;
 using GrainKv.Shard;
 using Grpc.Core;
+using Orleans;
 
 namespace GrainKv.Gateway.Routing;
 
@@ -15,16 +16,18 @@ namespace GrainKv.Gateway.Routing;
 /// </summary>
 public sealed class ShardClient
 {
-    /// <summary>The pause before asking again after a silo dropped away; by then the cluster client has passed it over.</summary>
+    /// <summary>The pause before asking again after a silo dropped away.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly IGrainFactory _grains;
     private readonly ShardLeaders _leaders;
     private readonly GatewayOptions _options;
+    private readonly GrainCallsReady _ready;
 
-    public ShardClient(IGrainFactory grains, ShardMap map, ShardLeaders leaders, GatewayOptions options)
+    public ShardClient(IGrainFactory grains, ShardMap map, ShardLeaders leaders, GatewayOptions options, GrainCallsReady ready)
     {
         _grains = grains;
+        _ready = ready;
         Map = map;
         _leaders = leaders;
         _options = options;
@@ -66,10 +69,9 @@ public sealed class ShardClient
     }
 
     /// <summary>
-    /// Runs the call within etcd's request timeout. When a cluster client's call loses its silo midway (a
-    /// silo's own front door never does), only an idempotent call, or one that reached no silo at all, is
-    /// sent again: anything else may have run, so its outcome is unknown and, as etcd answers a write lost
-    /// with its leader, it times out.
+    /// Runs the call within etcd's request timeout, once this process may call grains. When an Orleans client's call loses its gateway silo midway (a
+    /// silo's own front door never does), only an idempotent call is sent again (<see cref="LostCall"/>): anything
+    /// else may have run, so its outcome is unknown and, as etcd answers a write lost with its leader, it times out.
     /// </summary>
     private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IRaftGroupGrain, Task<T>> call, bool idempotent, CancellationToken ct)
     {
@@ -79,17 +81,18 @@ public sealed class ShardClient
             var left = _options.RequestTimeout - Stopwatch.GetElapsedTime(started);
             try
             {
+                if (!_ready.WhenReady.IsCompleted) await _ready.WhenReady.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
                 return await call(Group(shardId)).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
             }
             catch (TimeoutException)
             {
                 EtcdErrors.Throw(ShardError.Timeout);
             }
-            catch (SiloUnreachableException error) when (error.AllowsResend(idempotent) && left > RetryDelay)
+            catch (Exception error) when (LostCall.Is(error) && LostCall.AllowsResend(error, idempotent) && left > RetryDelay)
             {
                 await Task.Delay(RetryDelay, ct);
             }
-            catch (SiloUnreachableException)
+            catch (Exception error) when (LostCall.Is(error))
             {
                 EtcdErrors.Throw(ShardError.Timeout);
             }

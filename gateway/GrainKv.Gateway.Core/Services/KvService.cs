@@ -34,10 +34,12 @@ public sealed class KvService : KV.KVBase
         return reply.Range;
     }
 
-    public override async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
+    public override Task<PutResponse> Put(PutRequest request, ServerCallContext context) => PutAsync(request, context.CancellationToken);
+
+    public async Task<PutResponse> PutAsync(PutRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request));
-        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, context.CancellationToken);
+        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, ct);
         return reply.Put;
     }
 

@@ -33,14 +33,23 @@ public sealed class LeaseService : Lease.LeaseBase
         return reply.LeaseGrant;
     }
 
-    public override async Task<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, ServerCallContext context) =>
-        (await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseRevoke = request }, context.CancellationToken)).LeaseRevoke;
+    public override Task<LeaseRevokeResponse> LeaseRevoke(LeaseRevokeRequest request, ServerCallContext context) =>
+        LeaseRevokeAsync(request, context.CancellationToken);
 
-    public override async Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context) =>
-        (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseTimeToLive = request }, context.CancellationToken)).LeaseTimeToLive;
+    public async Task<LeaseRevokeResponse> LeaseRevokeAsync(LeaseRevokeRequest request, CancellationToken ct) =>
+        (await _shards.ProposeAsync(LeaseShard, new ShardCommand { LeaseRevoke = request }, ct)).LeaseRevoke;
+
+    public override Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context) =>
+        LeaseTimeToLiveAsync(request, context.CancellationToken);
+
+    public async Task<LeaseTimeToLiveResponse> LeaseTimeToLiveAsync(LeaseTimeToLiveRequest request, CancellationToken ct) =>
+        (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseTimeToLive = request }, ct)).LeaseTimeToLive;
 
     public override async Task<LeaseLeasesResponse> LeaseLeases(LeaseLeasesRequest request, ServerCallContext context) =>
         (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseLeases = request }, context.CancellationToken)).LeaseLeases;
+
+    public async Task<LeaseKeepAliveResponse> LeaseKeepAliveAsync(LeaseKeepAliveRequest request, CancellationToken ct) =>
+        (await _shards.ReadAsync(LeaseShard, new ShardRead { LeaseKeepAlive = request }, ct)).LeaseKeepAlive;
 
     /// <summary>One answer per request, in order; the stream ends with OK when the client half-closes.</summary>
     public override async Task LeaseKeepAlive(IAsyncStreamReader<LeaseKeepAliveRequest> requests, IServerStreamWriter<LeaseKeepAliveResponse> responses,
@@ -48,9 +57,7 @@ public sealed class LeaseService : Lease.LeaseBase
     {
         while (await requests.MoveNext(context.CancellationToken))
         {
-            var read = new ShardRead { LeaseKeepAlive = requests.Current };
-            var reply = await _shards.ReadAsync(LeaseShard, read, context.CancellationToken);
-            await responses.WriteAsync(reply.LeaseKeepAlive, context.CancellationToken);
+            await responses.WriteAsync(await LeaseKeepAliveAsync(requests.Current, context.CancellationToken), context.CancellationToken);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace GrainKv.Grains.Cluster;
 /// silos answer with (clients compare the cluster id of every response header). The text form is JSON, with ids in
 /// hex as etcdctl prints them: <c>{"clusterId":"…","members":[{"name":"infra1","id":"…","peerUrls":["http://…"]}]}</c>.
 /// </summary>
-public sealed record ClusterBootstrap(ulong ClusterId, IReadOnlyList<ClusterMember> Members)
+public sealed record ClusterBootstrap(ulong ClusterId, IReadOnlyList<EtcdMember> Members)
 {
     /// <summary>The cluster that etcd's --initial-cluster and --initial-cluster-token bootstrap, as a member's first start records it.</summary>
     public static ClusterBootstrap FromInitialCluster(string initialCluster, string token)
@@ -53,7 +53,7 @@ public sealed record ClusterBootstrap(ulong ClusterId, IReadOnlyList<ClusterMemb
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            var members = root.GetProperty("members").EnumerateArray().Select(member => new ClusterMember(
+            var members = root.GetProperty("members").EnumerateArray().Select(member => new EtcdMember(
                 Text(member.GetProperty("name")),
                 ParseHex(member.GetProperty("id")),
                 member.GetProperty("peerUrls").EnumerateArray().Select(Text).ToArray())).ToArray();

@@ -5,7 +5,7 @@ namespace GrainKv.Grains.Cluster;
 /// the cluster was bootstrapped with.
 /// </summary>
 public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string MemberName,
-    IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls, IReadOnlyList<ClusterMember> Members)
+    IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls, IReadOnlyList<EtcdMember> Members)
 {
     /// <summary>
     /// etcd derives ids by hashing names and URLs, so a member keeps its id across restarts;
@@ -29,10 +29,10 @@ public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string Mem
     /// The id of a cluster bootstrapped with <paramref name="members"/> (etcd's --initial-cluster) and
     /// <paramref name="token"/> (--initial-cluster-token): what each member's data dir records at its first start.
     /// </summary>
-    public static ulong ClusterIdOf(string token, IReadOnlyList<ClusterMember> members) =>
+    public static ulong ClusterIdOf(string token, IReadOnlyList<EtcdMember> members) =>
         StableId(token, string.Join(',', members.Select(m => $"{m.Name}={string.Join(',', m.PeerUrls)}")));
 
-    public ClusterMember Self => Members.Single(m => m.Id == MemberId);
+    public EtcdMember Self => Members.Single(m => m.Id == MemberId);
 
-    public ClusterMember? MemberById(ulong id) => Members.FirstOrDefault(m => m.Id == id);
+    public EtcdMember? MemberById(ulong id) => Members.FirstOrDefault(m => m.Id == id);
 }

@@ -6,7 +6,7 @@ namespace GrainKv.Grains.Cluster;
 /// </summary>
 public static class InitialCluster
 {
-    public static IReadOnlyList<ClusterMember> Parse(string text)
+    public static IReadOnlyList<EtcdMember> Parse(string text)
     {
         var urlsByName = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -31,6 +31,6 @@ public static class InitialCluster
             urls.Add(url);
         }
         if (order.Count == 0) throw new FormatException("--initial-cluster names no member");
-        return order.Select(name => ClusterMember.Create(name, urlsByName[name])).ToArray();
+        return order.Select(name => EtcdMember.Create(name, urlsByName[name])).ToArray();
     }
 }

@@ -8,8 +8,7 @@ namespace GrainKv.Grains.Cluster;
 
 /// <summary>
 /// Warns when other members keep their Raft logs on this silo's PostgreSQL server, which is allowed for development
-/// but lets one server failure take a whole Raft group. For clusters without a membership table (with one, the
-/// membership agent warns from the table's rows): reads what the members published to group 0, again every few
+/// but lets one server failure take a whole Raft group: reads what the members published to group 0, again every few
 /// seconds until every other member has.
 /// </summary>
 public sealed partial class SharedStorageCheck(ClusterIdentity identity, StorageServer storage, MemberDirectory members, TimeProvider time,
@@ -39,7 +38,7 @@ public sealed partial class SharedStorageCheck(ClusterIdentity identity, Storage
                 unseen.Remove(id);
                 if (attributes.StorageServer != own) continue;
                 sharing.Add(attributes.Name);
-                LogSharedStorage(string.Join(", ", sharing), own);
+                LogSharedStorage(string.Join(", ", sharing.Order(StringComparer.Ordinal)), own);
             }
         }
         while (unseen.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken));

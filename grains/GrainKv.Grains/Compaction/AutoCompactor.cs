@@ -1,6 +1,5 @@
 using Etcdserverpb;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
 using GrainKv.Shard;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

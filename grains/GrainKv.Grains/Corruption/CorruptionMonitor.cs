@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Etcdserverpb;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
 using GrainKv.Shard;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

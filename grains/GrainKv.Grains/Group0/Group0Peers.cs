@@ -22,7 +22,7 @@ public sealed class Group0Peers(ClusterIdentity identity) : IDisposable
     /// <summary>Longer than a leader wait (<see cref="LeaderFollower"/>) and an election or two.</summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<ulong, (GrpcChannel Channel, SiloPeer.SiloPeerClient Client, SiloAddress Address)> _peers = new();
+    private readonly ConcurrentDictionary<ulong, (GrpcChannel Channel, SiloPeer.SiloPeerClient Client, PeerAddress Address)> _peers = new();
 
     public Task<ShardReply> Propose(ulong memberId, ShardCommand command) => CallAsync(memberId, new Group0Request { Propose = command });
 
@@ -54,11 +54,11 @@ public sealed class Group0Peers(ClusterIdentity identity) : IDisposable
         }
     }
 
-    private (GrpcChannel, SiloPeer.SiloPeerClient, SiloAddress) Connect(ulong memberId)
+    private (GrpcChannel, SiloPeer.SiloPeerClient, PeerAddress) Connect(ulong memberId)
     {
         var member = identity.MemberById(memberId) ?? throw new ArgumentException($"{memberId:x16} is no member of the cluster.", nameof(memberId));
         var url = new Uri(member.PeerUrls[0]);
         var channel = GrpcChannels.Open(url);
-        return (channel, new SiloPeer.SiloPeerClient(channel), new SiloAddress(url.Host, url.Port, generation: 0));
+        return (channel, new SiloPeer.SiloPeerClient(channel), new PeerAddress(url.Host, url.Port));
     }
 }

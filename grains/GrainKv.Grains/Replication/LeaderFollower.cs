@@ -1,4 +1,3 @@
-using GrainKv.Runtime.Cluster;
 using GrainKv.Shard;
 
 namespace GrainKv.Grains.Replication;
@@ -9,8 +8,8 @@ namespace GrainKv.Grains.Replication;
 /// call, so two stale replicas cannot send a call back and forth); otherwise the nearest replica is asked to tell when
 /// it knows a leader other than the stale one. A call whose leader's silo dropped away may still have been proposed
 /// there, so only an idempotent call is sent again; a write's outcome is then unknown and answered as a timeout, as
-/// etcd answers a write lost with its leader. A call that could not even connect to that silo never left this one, so
-/// it waits for the next leader instead. The leader last served by is remembered for the next call.
+/// etcd answers a write lost with its leader (<see cref="LostCall"/>). A call that could not even connect to that silo
+/// never left this one, so it waits for the next leader instead. The leader last served by is remembered for the next call.
 /// </summary>
 /// <param name="waitForLeader">The nearest replica's <c>WaitForLeader</c>: completes with a leader other than the stale one (0: any).</param>
 public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
@@ -19,6 +18,9 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
     private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(5);
 
     private ulong _leaderId;
+
+    /// <summary>The leader whose silo a call was lost to: not asked again until the group has another, or it again in a later term.</summary>
+    private ulong _lostLeaderId;
 
     public async Task<ShardReply> CallAsync(Func<ulong, Task<ShardReply>> callReplica, bool idempotent)
     {
@@ -33,7 +35,7 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
                 if (left <= TimeSpan.Zero) return new ShardReply { Error = ShardError.NoLeader };
                 try
                 {
-                    _leaderId = await waitForLeader(stale).WaitAsync(left);
+                    _leaderId = await waitForLeader(stale != 0 ? stale : _lostLeaderId).WaitAsync(left);
                 }
                 catch (TimeoutException)
                 {
@@ -46,6 +48,7 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
                 var reply = await callReplica(leaderId);
                 if (reply.Error is not (ShardError.NotLeader or ShardError.NoLeader))
                 {
+                    _lostLeaderId = 0;
                     reply.LeaderId = leaderId;
                     return reply;
                 }
@@ -53,11 +56,13 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
                 _leaderId = !hintFollowed && hint != leaderId ? hint : 0;
                 hintFollowed |= hint != 0;
             }
-            catch (SiloUnreachableException error)
+            catch (Exception error) when (LostCall.Is(error))
             {
-                // The leader's silo is gone; the survivors elect another and the nearest replica learns it.
+                // The leader's silo is gone; the survivors elect another and the nearest replica learns it. Until then
+                // it still names the lost leader, so later calls wait for another rather than be lost the same way.
                 _leaderId = 0;
-                if (!error.AllowsResend(idempotent)) return new ShardReply { Error = ShardError.Timeout };
+                _lostLeaderId = leaderId;
+                if (!LostCall.AllowsResend(error, idempotent)) return new ShardReply { Error = ShardError.Timeout };
             }
             stale = leaderId;
         }

@@ -1,7 +1,7 @@
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
 using GrainKv.Shard;
+using Orleans.Concurrency;
 
 namespace GrainKv.Grains.Replication;
 
@@ -9,9 +9,12 @@ namespace GrainKv.Grains.Replication;
 /// A shard's front door on this silo: hands proposals and linearizable reads to the replica that
 /// leads the group, wherever it is, following leader changes, and answers them through this silo's
 /// own replica; serves serializable reads from the nearest replica. Leadership is learned from the
-/// nearest replica, which tells when it knows a leader, and from the leader a refusing replica names.
+/// nearest replica, which tells when it knows a leader, and from the leader a refusing replica names. One activation per
+/// silo, on the silo that calls it (a client's calls: on the gateway silo they reach); it only forwards, so calls interleave.
 /// </summary>
+[StatelessWorker(1)]
 [Reentrant]
+[GrainType("grainkv.raftgroup")]
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
 {
     private readonly ClusterIdentity _identity;
@@ -27,7 +30,7 @@ public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
         _leader = new LeaderFollower(stale => Nearest.WaitForLeader(stale));
     }
 
-    private ulong ShardId => (ulong)GrainId.GetIntegerKey();
+    private ulong ShardId => (ulong)this.GetPrimaryKeyLong();
 
     private IReplicaGrain Replica(ulong replicaId) =>
         GrainFactory.GetGrain<IReplicaGrain>(new ReplicaKey(ShardId, replicaId).ToString());

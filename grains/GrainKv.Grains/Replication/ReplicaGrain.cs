@@ -1,19 +1,26 @@
 using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Placement;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
 using GrainKv.Shard;
 using GrainKv.Storage;
+using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace GrainKv.Grains.Replication;
 
 /// <summary>
-/// The shell of one Raft peer of a shard, started on activation by <see cref="ReplicaStarter"/> (which fences out
-/// any stale activation). Calls interleave: the core's own gate orders them against the driver.
+/// The shell of one Raft peer of a shard, started on first activation by <see cref="ReplicaStarter"/> (which fences
+/// out any stale replica in another process) and running with the silo. It lives only on its member's silo, never
+/// moves and is never deactivated for idleness; an activation anywhere else is refused. Calls interleave: the core's
+/// own gate orders them against the driver.
 /// </summary>
+[PinnedToMember]
+[Immovable]
 [KeepAlive]
 [Reentrant]
-public sealed class ReplicaGrain(ReplicaStarter starter, ReplicaDriver driver, ShardMap map, IRaftLogStore store, IDatabaseSize databaseSize)
-    : Grain, IReplicaGrain
+[GrainType("grainkv.replica")]
+public sealed class ReplicaGrain(ReplicaStarter starter, ReplicaDriver driver, ShardMap map, IRaftLogStore store, IDatabaseSize databaseSize,
+    PinnedActivationCheck pinned) : Grain, IReplicaGrain
 {
     private ReplicaCore? _core;
 
@@ -21,14 +28,9 @@ public sealed class ReplicaGrain(ReplicaStarter starter, ReplicaDriver driver, S
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = ReplicaKey.Parse(GrainId.Key);
-        _core = await starter.StartAsync(key.ShardId, map[key.ShardId].Replicas, cancellationToken);
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_core is not null) driver.Unregister(_core);
-        return Task.CompletedTask;
+        pinned.ThrowUnlessLocal(this.GetGrainId());
+        var key = ReplicaKey.Parse(this.GetPrimaryKeyString());
+        _core = await starter.GetOrStartAsync(key.ShardId, map[key.ShardId].Replicas, cancellationToken);
     }
 
     public Task<ShardReply> Propose(ShardCommand command) => driver.Propose(Core, command);

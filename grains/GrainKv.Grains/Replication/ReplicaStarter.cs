@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GrainKv.Grains.Cluster;
 using GrainKv.Raft;
 using GrainKv.Storage;
@@ -13,6 +14,27 @@ namespace GrainKv.Grains.Replication;
 public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ReplicationOptions options,
     TimeProvider time, ILoggerFactory loggers)
 {
+    private readonly ConcurrentDictionary<ulong, Lazy<Task<ReplicaCore>>> _started = new();
+
+    /// <summary>
+    /// This silo's replica of the group: the one already started, else a new one. A replica belongs to the silo, not to
+    /// a grain activation: Orleans may activate a replica grain a second time here (while its directory recovers from
+    /// a silo's death), and that activation must front the running replica, not fence it and leave its watchers behind.
+    /// </summary>
+    public async Task<ReplicaCore> GetOrStartAsync(ulong groupId, IReadOnlyList<ulong> voters, CancellationToken ct)
+    {
+        var started = _started.GetOrAdd(groupId, _ => new Lazy<Task<ReplicaCore>>(() => StartAsync(groupId, voters, CancellationToken.None)));
+        try
+        {
+            return await started.Value.WaitAsync(ct);
+        }
+        catch (Exception) when (started.Value.IsFaulted)
+        {
+            _started.TryRemove(new KeyValuePair<ulong, Lazy<Task<ReplicaCore>>>(groupId, started));
+            throw;
+        }
+    }
+
     /// <param name="voters">The group's members when its log holds no configuration yet (a new group).</param>
     public async Task<ReplicaCore> StartAsync(ulong groupId, IReadOnlyList<ulong> voters, CancellationToken ct)
     {

@@ -1,35 +1,24 @@
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Sharding;
-using GrainKv.Runtime;
-using Microsoft.Extensions.Hosting;
 
 namespace GrainKv.Grains.Replication;
 
 /// <summary>
-/// Activates this silo's replica of every shard it holds when the silo starts, so each group
-/// recovers from storage and takes part in elections before the first client request arrives.
+/// Activates this silo's replica of every shard it holds as soon as the silo is active, so each group recovers from
+/// storage and takes part in elections before the first client request, which waits for it (<see cref="GrainCallsReady"/>).
 /// </summary>
-public sealed class ShardActivator : IHostedService
+public sealed class ShardActivator(IGrainFactory grains, ShardMap map, ClusterIdentity identity, GrainCallsReady ready) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly IGrainFactory _grains;
-    private readonly ShardMap _map;
-    private readonly ClusterIdentity _identity;
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ShardActivator), ServiceLifecycleStage.Active, ActivateAsync, static _ => Task.CompletedTask);
 
-    public ShardActivator(IGrainFactory grains, ShardMap map, ClusterIdentity identity)
+    private async Task ActivateAsync(CancellationToken ct)
     {
-        _grains = grains;
-        _map = map;
-        _identity = identity;
-    }
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        foreach (var range in _map.Ranges.Where(r => r.Replicas.Contains(_identity.MemberId)))
+        foreach (var range in map.Ranges.Where(r => r.Replicas.Contains(identity.MemberId)))
         {
-            var key = new ReplicaKey(range.ShardId, _identity.MemberId).ToString();
-            await _grains.GetGrain<IReplicaGrain>(key).GetStatus().WaitAsync(cancellationToken);
+            var key = new ReplicaKey(range.ShardId, identity.MemberId).ToString();
+            await grains.GetGrain<IReplicaGrain>(key).GetStatus().WaitAsync(ct);
         }
+        ready.Set();
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -3,6 +3,8 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Grains.Group0;
 using GrainKv.Shard;
+using GrainKv.Runtime.Cluster;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
@@ -18,23 +20,42 @@ namespace GrainKv.Orleans.Membership;
 /// row's etag) and "alive/{address}" (its I-am-alive time, apart so a heartbeat leaves the etag alone). The table
 /// version's etag is the mod revision of "version": a conditional write is one transaction comparing both etags.
 /// </summary>
-public sealed class Group0MembershipTable(Group0Client group0, Serializer<MembershipEntry> entries, IOptions<ClusterOptions> cluster)
-    : IMembershipTable
+public sealed partial class Group0MembershipTable(Group0Client group0, Serializer<MembershipEntry> entries, IOptions<ClusterOptions> cluster,
+    ILogger<Group0MembershipTable> log) : IMembershipTable
 {
     /// <summary>Every heartbeat is a revision; history older than this many revisions is compacted away.</summary>
     private const long RetainedRevisions = 1000;
 
+    /// <summary>The pause between attempts to reach group 0 while it elects its first leader.</summary>
+    private static readonly TimeSpan InitializeRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly TableKeys _keys = new(cluster.Value.ClusterId);
     private long _compactedThrough;
 
+    /// <summary>
+    /// Creates the table version unless it exists. Orleans does not start a silo whose table fails to initialize, but
+    /// group 0 has no leader until a quorum of members is up, as an etcd member waits for its peers: so this waits too.
+    /// </summary>
     public async Task InitializeMembershipTable(bool tryInitTableVersion)
     {
         if (!tryInitTableVersion) return;
-        await TxnAsync(new TxnRequest
+        while (true)
         {
-            Compare = { Created(_keys.Version, false) },
-            Success = { Put(_keys.Version, ByteString.CopyFromUtf8("0")) },
-        });
+            try
+            {
+                await TxnAsync(new TxnRequest
+                {
+                    Compare = { Created(_keys.Version, false) },
+                    Success = { Put(_keys.Version, ByteString.CopyFromUtf8("0")) },
+                });
+                return;
+            }
+            catch (Exception error) when (error is Group0Exception or SiloUnreachableException)
+            {
+                LogWaitingForGroup0(error.Message);
+                await Task.Delay(InitializeRetryDelay);
+            }
+        }
     }
 
     public Task DeleteMembershipTableEntries(string clusterId)
@@ -166,4 +187,7 @@ public sealed class Group0MembershipTable(Group0Client group0, Serializer<Member
     private static RequestOp Put(ByteString key, ByteString value) => new() { RequestPut = new PutRequest { Key = key, Value = value } };
 
     private static RequestOp Delete(ByteString key) => new() { RequestDeleteRange = new DeleteRangeRequest { Key = key } };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for group 0 to take the membership table ({Reason})")]
+    private partial void LogWaitingForGroup0(string reason);
 }

@@ -10,5 +10,5 @@ namespace GrainKv.Runtime.Cluster;
 public interface IRaftTransport
 {
     /// <summary>Queues <paramref name="message"/> for the Raft group <paramref name="groupId"/> on silo <paramref name="to"/>.</summary>
-    void Send(SiloAddress to, ulong groupId, Message message);
+    void Send(PeerAddress to, ulong groupId, Message message);
 }

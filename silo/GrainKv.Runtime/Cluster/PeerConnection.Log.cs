@@ -15,7 +15,4 @@ internal sealed partial class PeerConnection
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Raft stream to silo {Peer} is back")]
     private partial void LogStreamBack(string peer);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Peer} moved from {From} to {To}; connecting there")]
-    private partial void LogPeerMoved(string peer, string from, string to);
 }

@@ -10,21 +10,18 @@ using Microsoft.Extensions.Logging;
 namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
-/// This silo's link to one peer silo: one HTTP/2 connection that carries grain calls and one long-lived
-/// Raft stream, fed by a bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>, and sends
+/// This silo's link to one peer silo: one HTTP/2 connection carrying one long-lived Raft stream, fed by a
+/// bounded queue. A pump writes everything queued as one <see cref="RaftBatch"/>, and sends
 /// a large snapshot in chunks between batches (<see cref="OutgoingSnapshot"/>);
 /// when the stream breaks it drops what is queued, refuses sends for a backoff delay, and reconnects.
-/// The peer is where --initial-cluster put it until the silo directory, if there is one, reports it
-/// elsewhere; then the connection follows it there. A peer that goes away is logged once as a warning, and
+/// A peer that goes away is logged once as a warning, and
 /// once more when its stream is back; the attempts in between log at Debug.
 /// </summary>
 internal sealed partial class PeerConnection : IDisposable
 {
     private readonly Channel<RaftEnvelope> _queue;
-    private readonly ISiloDirectory? _directory;
-    private readonly Lock _moving = new();
-    private readonly List<GrpcChannel> _retired = [];
-    private volatile Endpoint _endpoint;
+    private readonly GrpcChannel _channel;
+    private readonly SiloPeer.SiloPeerClient _client;
     private readonly SiloClusterOptions _options;
     private readonly SiloMessagingMetrics _metrics;
     private readonly ILogger _log;
@@ -36,11 +33,9 @@ internal sealed partial class PeerConnection : IDisposable
     private volatile bool _unreachable;
     private bool _lost;
 
-    public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log,
-        ISiloDirectory? directory)
+    public PeerConnection(SiloMember peer, SiloClusterOptions options, SiloMessagingMetrics metrics, ILogger<PeerConnection> log)
     {
         Peer = peer;
-        _directory = directory;
         _options = options;
         _metrics = metrics;
         _log = log;
@@ -51,35 +46,12 @@ internal sealed partial class PeerConnection : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _endpoint = Endpoint.Open(peer.Address, peer.Url);
+        _channel = GrpcChannels.Open(peer.Url);
+        _client = new SiloPeer.SiloPeerClient(_channel);
         _ = Task.Run(() => PumpAsync(_stopping.Token));
     }
 
     public SiloMember Peer { get; }
-
-    /// <summary>
-    /// The client of the peer's one connection, shared by the Raft stream and grain calls. When the directory
-    /// reports the peer at another host or port (restarted elsewhere), a channel to the new place replaces it.
-    /// The old one is kept until this connection is disposed, so that a call that picked it up just before
-    /// fails as unreachable rather than on a disposed channel; the Raft stream on it ends at its next batch.
-    /// </summary>
-    public SiloPeer.SiloPeerClient Client
-    {
-        get
-        {
-            var endpoint = _endpoint;
-            if (_directory?.Find(Peer.Name)?.PeerAddress is not { } current || endpoint.Is(current)) return endpoint.Client;
-            lock (_moving)
-            {
-                endpoint = _endpoint;
-                if (endpoint.Is(current)) return endpoint.Client;
-                _endpoint = Endpoint.Open(current, new SiloMember(Peer.Name, current).Url);
-                _retired.Add(endpoint.Channel);
-                LogPeerMoved(Peer.Name, $"{endpoint.Host}:{endpoint.Port}", $"{current.Host}:{current.Port}");
-                return _endpoint.Client;
-            }
-        }
-    }
 
     public void Send(ulong groupId, Message message)
     {
@@ -97,11 +69,7 @@ internal sealed partial class PeerConnection : IDisposable
     {
         _stopping.Cancel();
         _queue.Writer.TryComplete();
-        lock (_moving)
-        {
-            _endpoint.Channel.Dispose();
-            foreach (var channel in _retired) channel.Dispose();
-        }
+        _channel.Dispose();
     }
 
     private async Task PumpAsync(CancellationToken stopping)
@@ -156,8 +124,7 @@ internal sealed partial class PeerConnection : IDisposable
     /// <summary>Writes batches until the stream breaks (throws) or the peer ends it.</summary>
     private async Task StreamAsync(CancellationToken stopping)
     {
-        var client = Client;
-        using var call = client.Raft(cancellationToken: stopping);
+        using var call = _client.Raft(cancellationToken: stopping);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var responses = WatchForEndAsync(call, ended);
         var connected = false;
@@ -165,7 +132,6 @@ internal sealed partial class PeerConnection : IDisposable
         {
             while (_snapshots.Count > 0 || await _queue.Reader.WaitToReadAsync(ended.Token).ConfigureAwait(false))
             {
-                if (Client != client) throw new IOException($"Silo {Peer.Name} moved; the Raft stream follows it.");
                 var (batch, messages, chunks) = TakeBatch();
                 await call.RequestStream.WriteAsync(batch, ended.Token).ConfigureAwait(false);
                 _metrics.MessagesSent.Add(messages, _peerTag);
@@ -276,16 +242,5 @@ internal sealed partial class PeerConnection : IDisposable
     private void CountDropped(int count, string reason)
     {
         if (count > 0) _metrics.MessagesDropped.Add(count, _peerTag, new KeyValuePair<string, object?>("reason", reason));
-    }
-
-    private sealed record Endpoint(string Host, int Port, GrpcChannel Channel, SiloPeer.SiloPeerClient Client)
-    {
-        public static Endpoint Open(SiloAddress address, Uri url)
-        {
-            var channel = GrpcChannels.Open(url);
-            return new Endpoint(address.Host, address.Port, channel, new SiloPeer.SiloPeerClient(channel));
-        }
-
-        public bool Is(SiloAddress address) => Host == address.Host && Port == address.Port;
     }
 }

@@ -1,6 +1,6 @@
 namespace GrainKv.Runtime.Cluster;
 
-/// <summary>Settings of silo-to-silo messaging and of where grains are placed.</summary>
+/// <summary>Settings of silo-to-silo messaging.</summary>
 public sealed class SiloClusterOptions
 {
     /// <summary>Raft messages queued per peer silo; beyond it sends are dropped (Raft retransmits).</summary>
@@ -30,9 +30,4 @@ public sealed class SiloClusterOptions
 
     public TimeSpan ReconnectDelayMax { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// Creates, from the silo's services, the function naming the silo a grain is pinned to; it returns null
-    /// for a grain that lives on whichever silo calls it. Unset, every grain is local.
-    /// </summary>
-    public Func<IServiceProvider, Func<GrainId, SiloAddress?>>? GrainPlacement { get; set; }
 }

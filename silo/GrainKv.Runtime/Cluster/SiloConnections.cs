@@ -5,28 +5,23 @@ namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
 /// This silo's <see cref="PeerConnection"/> to each other member, made at startup; each connects on first use.
-/// Peers are keyed by their --initial-cluster address, which placement uses; where they are now is each connection's business.
+/// Peers are keyed by their --initial-cluster address.
 /// </summary>
 internal sealed class SiloConnections : IRaftTransport, IDisposable
 {
-    private readonly Dictionary<SiloAddress, PeerConnection> _peers = [];
+    private readonly Dictionary<PeerAddress, PeerConnection> _peers = [];
     private readonly SiloMessagingMetrics _metrics;
 
-    /// <param name="directory">Where peers are now, when a membership source knows better than --initial-cluster.</param>
-    public SiloConnections(StaticMembership membership, SiloClusterOptions options, SiloMessagingMetrics metrics, ILoggerFactory loggers,
-        ISiloDirectory? directory = null)
+    public SiloConnections(StaticMembership membership, SiloClusterOptions options, SiloMessagingMetrics metrics, ILoggerFactory loggers)
     {
         _metrics = metrics;
         foreach (var peer in membership.Peers)
         {
-            _peers.Add(peer.Address, new PeerConnection(peer, options, metrics, loggers.CreateLogger<PeerConnection>(), directory));
+            _peers.Add(peer.Address, new PeerConnection(peer, options, metrics, loggers.CreateLogger<PeerConnection>()));
         }
     }
 
-    /// <summary>The connection to <paramref name="silo"/>, or null when it is this silo or no member.</summary>
-    public PeerConnection? Find(SiloAddress silo) => _peers.GetValueOrDefault(silo);
-
-    public void Send(SiloAddress to, ulong groupId, Message message)
+    public void Send(PeerAddress to, ulong groupId, Message message)
     {
         if (_peers.TryGetValue(to, out var peer))
         {

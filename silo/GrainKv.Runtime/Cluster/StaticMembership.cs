@@ -1,13 +1,12 @@
 namespace GrainKv.Runtime.Cluster;
 
 /// <summary>
-/// The silos of the cluster, fixed at startup, and which of them this silo is. A member given by URL has
-/// generation 0: a static list cannot know generations, so a restarted silo counts as the same silo.
+/// The silos of the cluster as --initial-cluster names them, fixed at startup, and which of them this silo is.
 /// </summary>
-public sealed class StaticMembership : ILocalSiloDetails
+public sealed class StaticMembership
 {
     private readonly Dictionary<string, SiloMember> _byName = new(StringComparer.Ordinal);
-    private readonly Dictionary<SiloAddress, SiloMember> _byAddress = [];
+    private readonly Dictionary<PeerAddress, SiloMember> _byAddress = [];
 
     public StaticMembership(IEnumerable<SiloMember> members, string localName)
     {
@@ -38,8 +37,6 @@ public sealed class StaticMembership : ILocalSiloDetails
     /// <summary>This silo.</summary>
     public SiloMember Local { get; }
 
-    public SiloAddress SiloAddress => Local.Address;
-
     /// <summary>Every member but this silo.</summary>
     public IEnumerable<SiloMember> Peers => Members.Where(member => member != Local);
 
@@ -68,15 +65,15 @@ public sealed class StaticMembership : ILocalSiloDetails
 
     public SiloMember? FindByName(string name) => _byName.GetValueOrDefault(name);
 
-    public SiloMember? FindByAddress(SiloAddress address) => _byAddress.GetValueOrDefault(address);
+    public SiloMember? FindByAddress(PeerAddress address) => _byAddress.GetValueOrDefault(address);
 
-    private static SiloAddress ParseUrl(string text)
+    private static PeerAddress ParseUrl(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
             || url.AbsolutePath != "/" || url.Query.Length > 0)
         {
             throw new FormatException($"Not a silo URL: '{text}'; expected http://host:port.");
         }
-        return new SiloAddress(url.Host, url.Port, generation: 0);
+        return new PeerAddress(url.Host, url.Port);
     }
 }

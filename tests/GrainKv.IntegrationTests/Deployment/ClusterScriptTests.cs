@@ -52,20 +52,23 @@ public sealed class ClusterScriptTests
         }
     }
 
-    /// <summary>The Procfile with each loopback port it names replaced by a free one, the same one wherever it recurs.</summary>
+    /// <summary>
+    /// The Procfile with each port it names (loopback URLs' and the Orleans ports) replaced by a free one, the same one
+    /// wherever it recurs.
+    /// </summary>
     private static string WithFreePorts(string procfile)
     {
         var freePorts = new Dictionary<string, string>();
-        return Regex.Replace(procfile, @"127\.0\.0\.1:(\d+)", match =>
+        return Regex.Replace(procfile, @"(127\.0\.0\.1:|--orleans-(?:silo|gateway)-port )(\d+)", match =>
         {
-            string port = match.Groups[1].Value;
+            string port = match.Groups[2].Value;
             if (!freePorts.TryGetValue(port, out string? free))
             {
                 free = FreePort.Next().ToString(CultureInfo.InvariantCulture);
                 freePorts[port] = free;
             }
 
-            return $"127.0.0.1:{free}";
+            return match.Groups[1].Value + free;
         });
     }
 }

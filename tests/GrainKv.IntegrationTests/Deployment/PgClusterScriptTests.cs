@@ -24,6 +24,8 @@ public sealed class PgClusterScriptTests
             ["SILO_CLIENT_PORTS"] = FreePorts(3),
             ["SILO_PEER_PORTS"] = FreePorts(3),
             ["SILO_METRICS_PORTS"] = FreePorts(3),
+            ["SILO_ORLEANS_PORTS"] = FreePorts(3),
+            ["SILO_ORLEANS_GATEWAY_PORTS"] = FreePorts(3),
             ["POSTGRES_PORTS"] = FreePorts(3),
         };
         CommandLineTool.Result? stopped = null;

@@ -34,7 +34,6 @@ public sealed class GrainKvCluster : IDisposable
             Name = name;
             ClientUrl = clientUrl;
             PeerUrl = peerUrl;
-            ListenPeerUrl = peerUrl;
             DataDir = dataDir;
         }
 
@@ -44,8 +43,11 @@ public sealed class GrainKvCluster : IDisposable
         /// <summary>Its peer URL in --initial-cluster, fixed for the cluster's life.</summary>
         public Uri PeerUrl { get; }
 
-        /// <summary>Where it serves peers now: <see cref="PeerUrl"/> unless it was restarted elsewhere.</summary>
-        public Uri ListenPeerUrl { get; internal set; }
+        /// <summary>Its Orleans silo port (--orleans-silo-port), kept across restarts.</summary>
+        public int OrleansSiloPort { get; } = FreePort.Next();
+
+        /// <summary>Its Orleans gateway port (--orleans-gateway-port), where Orleans clients reach it.</summary>
+        public int OrleansGatewayPort { get; } = FreePort.Next();
         public string DataDir { get; }
         public string Endpoint => $"{ClientUrl.Host}:{ClientUrl.Port}";
         public ServerProcess? Process { get; internal set; }
@@ -126,11 +128,10 @@ public sealed class GrainKvCluster : IDisposable
     /// <summary>SIGKILL: the member's process dies with no chance to flush or say goodbye.</summary>
     public void Kill(Member member) => member.Process?.Kill();
 
-    /// <summary>Starts a stopped member again on its data dir; at <paramref name="listenPeerUrl"/> if given, as a moved host would be.</summary>
-    public async Task RestartAsync(Member member, Uri? listenPeerUrl = null)
+    /// <summary>Starts a stopped member again on its data dir.</summary>
+    public async Task RestartAsync(Member member)
     {
         member.Process?.Dispose();
-        member.ListenPeerUrl = listenPeerUrl ?? member.ListenPeerUrl;
         Launch(member);
         await Readiness.WaitAsync(member.ClientUrl, member.Process!, member.Name);
     }
@@ -142,14 +143,16 @@ public sealed class GrainKvCluster : IDisposable
     }
 
     /// <summary>
-    /// A second silo process for <paramref name="member"/>: its name and data dir, its own client and peer URLs. The
-    /// caller disposes it.
+    /// A second silo process for <paramref name="member"/>: its name and data dir, its own client and peer URLs and
+    /// Orleans ports. The caller disposes it.
     /// </summary>
-    public ServerProcess StartSecondProcess(Member member, Uri clientUrl, Uri listenPeerUrl) => Start(member, clientUrl, listenPeerUrl);
+    public ServerProcess StartSecondProcess(Member member, Uri clientUrl, Uri listenPeerUrl) =>
+        Start(member, clientUrl, listenPeerUrl, FreePort.Next(), FreePort.Next());
 
-    private void Launch(Member member) => member.Process = Start(member, member.ClientUrl, member.ListenPeerUrl);
+    private void Launch(Member member) =>
+        member.Process = Start(member, member.ClientUrl, member.PeerUrl, member.OrleansSiloPort, member.OrleansGatewayPort);
 
-    private ServerProcess Start(Member member, Uri clientUrl, Uri listenPeerUrl)
+    private ServerProcess Start(Member member, Uri clientUrl, Uri listenPeerUrl, int orleansSiloPort, int orleansGatewayPort)
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
         return ServerProcess.Start("dotnet",
@@ -161,6 +164,8 @@ public sealed class GrainKvCluster : IDisposable
             "--heartbeat-interval", (ElectionTimeout.TotalMilliseconds / 10).ToString(CultureInfo.InvariantCulture),
             "--election-timeout", ElectionTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
             "--snapshot-count", 200.ToString(CultureInfo.InvariantCulture),
+            "--orleans-silo-port", orleansSiloPort.ToString(CultureInfo.InvariantCulture),
+            "--orleans-gateway-port", orleansGatewayPort.ToString(CultureInfo.InvariantCulture),
             .. _extraArguments(member),
         ]);
     }

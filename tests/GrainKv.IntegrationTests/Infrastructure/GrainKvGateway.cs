@@ -1,10 +1,10 @@
 namespace GrainKv.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A stand-alone gateway process (the built GrainKv.Gateway.dll next to the tests) in front of a
-/// <see cref="GrainKvCluster"/>, passing grain calls on: given the silos' --initial-cluster and their client URLs as
-/// --endpoints, with extra flags (a membership table, which then says where the silos are) from the caller; or given
-/// nothing but the membership table, where the silos report the cluster.
+/// A stand-alone gateway process (the built GrainKv.Gateway.dll next to the tests), an Orleans client of a
+/// <see cref="GrainKvCluster"/>: given the silos' --initial-cluster and their client URLs as --endpoints, with extra
+/// flags (a membership table, through which it then finds the silos) from the caller; or given nothing but the
+/// membership table, where it finds silos that tell it the cluster.
 /// </summary>
 public sealed class GrainKvGateway : IDisposable
 {
@@ -26,7 +26,7 @@ public sealed class GrainKvGateway : IDisposable
             .. extraArguments,
         ]);
 
-    /// <summary>A gateway that learns the silos and the cluster from the membership table alone: <paramref name="membershipArguments"/> are --membership-connection and its timings.</summary>
+    /// <summary>A gateway that finds the silos in the membership table alone and learns the cluster from them: <paramref name="membershipArguments"/> are --membership-connection's.</summary>
     public static Task<GrainKvGateway> StartFromMembershipTableAsync(params string[] membershipArguments) =>
         LaunchAsync(["--initial-cluster-token", GrainKvCluster.Token, .. membershipArguments]);
 
@@ -41,7 +41,6 @@ public sealed class GrainKvGateway : IDisposable
             gatewayDll,
             "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
             "--election-timeout", "500",
-            "--enable-grain-calls",
             .. clusterArguments,
         ]);
         var gateway = new GrainKvGateway(clientUrl, process);

@@ -1,20 +1,24 @@
+using System.Globalization;
+
 namespace GrainKv.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A GrainKv silo as its own process (the built GrainKv.Silo.dll next to the tests), on free
-/// loopback ports, with its data dir under a temp dir that outlives a kill so a restart can reuse it.
+/// loopback ports (its Orleans ports too), with its data dir under a temp dir that outlives a kill so a restart can reuse it.
 /// </summary>
 public sealed class GrainKvServer : IDisposable
 {
     private readonly bool _ownsDataDir;
+    private readonly Ports _ports;
     private ServerProcess _process;
 
     private readonly IReadOnlyDictionary<string, string>? _environment;
 
-    private GrainKvServer(ServerProcess process, string dataDir, Uri clientUrl, bool ownsDataDir, IReadOnlyList<string> extraArguments,
+    private GrainKvServer(ServerProcess process, string dataDir, Uri clientUrl, Ports ports, bool ownsDataDir, IReadOnlyList<string> extraArguments,
         IReadOnlyDictionary<string, string>? environment)
     {
         _environment = environment;
+        _ports = ports;
         _process = process;
         DataDir = dataDir;
         ClientUrl = clientUrl;
@@ -35,18 +39,19 @@ public sealed class GrainKvServer : IDisposable
     {
         var dataDir = Directory.CreateTempSubdirectory("grainkv-silo-").FullName;
         var clientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var process = Launch(dataDir, clientUrl, extraArguments, environment);
-        var server = new GrainKvServer(process, dataDir, clientUrl, ownsDataDir: true, extraArguments, environment);
+        var ports = new Ports(FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var process = Launch(dataDir, clientUrl, ports, extraArguments, environment);
+        var server = new GrainKvServer(process, dataDir, clientUrl, ports, ownsDataDir: true, extraArguments, environment);
         await Readiness.WaitAsync(clientUrl, process, "GrainKv");
         return server;
     }
 
-    /// <summary>SIGKILL the silo, then start it again on the same data dir and port.</summary>
+    /// <summary>SIGKILL the silo, then start it again on the same data dir and ports.</summary>
     public async Task KillAndRestartAsync()
     {
         _process.Kill();
         _process.Dispose();
-        _process = Launch(DataDir, ClientUrl, ExtraArguments, _environment);
+        _process = Launch(DataDir, ClientUrl, _ports, ExtraArguments, _environment);
         await Readiness.WaitAsync(ClientUrl, _process, "GrainKv");
     }
 
@@ -59,7 +64,7 @@ public sealed class GrainKvServer : IDisposable
         }
     }
 
-    private static ServerProcess Launch(string dataDir, Uri clientUrl, IReadOnlyList<string> extraArguments,
+    private static ServerProcess Launch(string dataDir, Uri clientUrl, Ports ports, IReadOnlyList<string> extraArguments,
         IReadOnlyDictionary<string, string>? environment)
     {
         var siloDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Silo.dll");
@@ -67,8 +72,12 @@ public sealed class GrainKvServer : IDisposable
         [
             siloDll, "--name", "grainkv", "--data-dir", dataDir,
             "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", $"http://127.0.0.1:{FreePort.Next()}",
+            "--listen-peer-urls", $"http://127.0.0.1:{ports.Peer}",
+            "--orleans-silo-port", ports.OrleansSilo.ToString(CultureInfo.InvariantCulture),
+            "--orleans-gateway-port", ports.OrleansGateway.ToString(CultureInfo.InvariantCulture),
             .. extraArguments,
         ], environment);
     }
+
+    private sealed record Ports(int Peer, int OrleansSilo, int OrleansGateway);
 }

@@ -21,6 +21,7 @@ internal static class Group0Services
     /// <summary>Group 0's client and the membership table of Orleans cluster <paramref name="clusterId"/> in it.</summary>
     public static IServiceCollection For(GrainKvCluster silos, string clusterId) =>
         AddClient(new ServiceCollection(), silos)
+            .AddLogging()
             .AddSerializer()
             .Configure<ClusterOptions>(options => options.ClusterId = clusterId)
             .AddSingleton<Group0MembershipTable>();

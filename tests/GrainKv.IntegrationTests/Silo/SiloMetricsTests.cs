@@ -2,7 +2,7 @@ using GrainKv.IntegrationTests.Infrastructure;
 
 namespace GrainKv.IntegrationTests.Silo;
 
-/// <summary>What a silo's /metrics offers Prometheus, etcd's dashboards and etcdctl: the process, etcd's own series, ASP.NET Core and the runtime.</summary>
+/// <summary>What a silo's /metrics offers Prometheus, etcd's dashboards and etcdctl: the process, etcd's own series, Orleans, ASP.NET Core and the runtime.</summary>
 public sealed class SiloMetricsTests
 {
     private const int Puts = 20;
@@ -52,6 +52,16 @@ public sealed class SiloMetricsTests
         Assert.Contains("# TYPE kestrel_active_connections gauge", metrics);
         Assert.True(MetricsText.Required(metrics, "dotnet_assembly_count") > 0);
         Assert.Contains("# TYPE dotnet_gc_collections_total counter", metrics);
+    }
+
+    [Fact]
+    public async Task Metrics_CarryOrleansMeters_CountingTheShardsGrains()
+    {
+        var (metrics, _) = await ScrapeAfterPutsAsync();
+
+        // The shard's replica and its front door, one each on a single silo.
+        Assert.Equal(1, MetricsText.Required(metrics, "orleans_grains{grain_type=\"grainkv.replica\"}"));
+        Assert.Equal(1, MetricsText.Required(metrics, "orleans_grains{grain_type=\"grainkv.raftgroup\"}"));
     }
 
     /// <summary>Puts <see cref="Puts"/> keys on a fresh silo, then scrapes its metrics URL and asks it for its status.</summary>

@@ -1,4 +1,4 @@
-using GrainKv.Orleans.Placement;
+using GrainKv.Grains.Placement;
 
 namespace GrainKv.Orleans.Tests.Placement;
 

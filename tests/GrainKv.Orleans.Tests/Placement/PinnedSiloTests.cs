@@ -1,5 +1,5 @@
 using System.Net;
-using GrainKv.Orleans.Placement;
+using GrainKv.Grains.Placement;
 
 namespace GrainKv.Orleans.Tests.Placement;
 

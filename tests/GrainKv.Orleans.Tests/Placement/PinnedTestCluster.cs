@@ -1,5 +1,5 @@
-using GrainKv.Orleans.Placement;
-using GrainKv.Orleans.Serialization;
+using GrainKv.Grains.Placement;
+using GrainKv.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;

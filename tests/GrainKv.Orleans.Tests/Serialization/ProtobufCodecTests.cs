@@ -2,7 +2,7 @@ using System.Buffers;
 using Etcdserverpb;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using GrainKv.Orleans.Serialization;
+using GrainKv.Serialization;
 using GrainKv.Shard;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;

@@ -1,6 +1,6 @@
 using Etcdserverpb;
 using Google.Protobuf;
-using GrainKv.Orleans.Placement;
+using GrainKv.Grains.Placement;
 using Orleans.Placement;
 
 namespace GrainKv.Orleans.Tests.Serialization;

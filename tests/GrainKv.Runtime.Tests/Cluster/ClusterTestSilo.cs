@@ -9,8 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace GrainKv.Runtime.Tests.Cluster;
 
 /// <summary>
-/// One silo of an in-process cluster: its own services, grain runtime and Kestrel serving the Silo service
-/// at its member URL. Grains with key "name:..." are pinned to the silo of that name.
+/// One silo of an in-process cluster: its own services and Kestrel serving the Silo service at its member URL.
 /// </summary>
 internal sealed class ClusterTestSilo : IAsyncDisposable
 {
@@ -22,18 +21,15 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         _app = app;
         Membership = membership;
         Sink = app.Services.GetRequiredService<RecordingRaftSink>();
-        Grains = app.Services.GetRequiredService<IGrainFactory>();
         Raft = app.Services.GetRequiredService<IRaftTransport>();
         Metrics = new SiloMetricRecorder(app.Services);
     }
 
     public StaticMembership Membership { get; }
 
-    public SiloAddress Address => Membership.Local.Address;
+    public PeerAddress Address => Membership.Local.Address;
 
     public RecordingRaftSink Sink { get; }
-
-    public IGrainFactory Grains { get; }
 
     public IRaftTransport Raft { get; }
 
@@ -41,7 +37,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     /// <summary>A membership of silos on 127.0.0.1 at free ports, seen from <paramref name="localName"/>.</summary>
     public static StaticMembership MembershipOf(string localName, IReadOnlyList<(string Name, int Port)> silos) =>
-        new(silos.Select(s => new SiloMember(s.Name, new SiloAddress("127.0.0.1", s.Port, 0))), localName);
+        new(silos.Select(s => new SiloMember(s.Name, new PeerAddress("127.0.0.1", s.Port))), localName);
 
     public static IReadOnlyList<(string Name, int Port)> FreePorts(params string[] names) => names.Select(name => (name, FreePort.Next())).ToArray();
 
@@ -52,12 +48,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureForGrpc([membership.Local.Url]));
         builder.Services.AddSingleton<RecordingRaftSink>();
         builder.Services.AddSingleton<IRaftMessageSink>(provider => provider.GetRequiredService<RecordingRaftSink>());
-        builder.Services.AddGrainRuntime(options => options.AddGrain<IPlacedGrain, PlacedGrain>());
-        builder.Services.AddSiloCluster(membership, options =>
-        {
-            options.GrainPlacement = _ => PinByKeyPrefix(membership);
-            configure?.Invoke(options);
-        });
+        builder.Services.AddSiloCluster(membership, configure);
         var app = builder.Build();
         app.MapSiloPeerService();
         await app.StartAsync();
@@ -70,7 +61,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         await _app.StopAsync();
     }
 
-    /// <summary>Stops without grace: connections are cut, calls in progress break off as in a crash.</summary>
+    /// <summary>Stops without grace: connections are cut, streams break off as in a crash.</summary>
     public async Task KillAsync()
     {
         _stopped = true;
@@ -80,7 +71,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // Activations were not waited for, as a crash does not wait.
+            // Nothing was waited for, as a crash does not wait.
         }
     }
 
@@ -91,6 +82,14 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static Func<GrainId, SiloAddress?> PinByKeyPrefix(StaticMembership membership) =>
-        grainId => grainId.Key.IndexOf(':') is var colon and > 0 ? membership.FindByName(grainId.Key[..colon])?.Address : null;
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test after ten seconds.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}.");
+            await Task.Delay(5);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using GrainKv.Raft;
 using GrainKv.Runtime.Cluster;
-using GrainKv.Runtime.Tests.Grains;
 
 namespace GrainKv.Runtime.Tests.Cluster;
 
@@ -18,7 +17,7 @@ public sealed class RaftTransportTests
         await using var b = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("b", silos));
 
         for (ulong i = 0; i < 500; i++) a.Raft.Send(b.Address, groupId: 7, Append(i));
-        await TestSilo.EventuallyAsync(() => b.Sink.Count == 500, "b got all 500 messages");
+        await ClusterTestSilo.EventuallyAsync(() => b.Sink.Count == 500, "b got all 500 messages");
 
         Assert.All(b.Sink.Delivered, d => Assert.Equal(7UL, d.GroupId));
         Assert.Equal(Enumerable.Range(0, 500).Select(i => (ulong)i), b.Sink.Delivered.Select(d => d.Message.Index));
@@ -36,15 +35,15 @@ public sealed class RaftTransportTests
         var bAddress = a.Membership.FindByName("b")!.Address;
 
         a.Raft.Send(bAddress, 1, Append(0));
-        await TestSilo.EventuallyAsync(() => a.Metrics.Sum(StreamBreaks) >= 1, "the stream to b failed to open");
+        await ClusterTestSilo.EventuallyAsync(() => a.Metrics.Sum(StreamBreaks) >= 1, "the stream to b failed to open");
         // Message 0 was either in flight when the stream broke (lost) or still queued (counted as a drop).
         var droppedBefore = a.Metrics.Sum(Dropped, "peer_unreachable");
         a.Raft.Send(bAddress, 1, Append(1));
-        await TestSilo.EventuallyAsync(() => a.Metrics.Sum(Dropped, "peer_unreachable") > droppedBefore, "the message sent while b is down was dropped");
+        await ClusterTestSilo.EventuallyAsync(() => a.Metrics.Sum(Dropped, "peer_unreachable") > droppedBefore, "the message sent while b is down was dropped");
 
         await using var b = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("b", silos));
         ulong index = 2;
-        await TestSilo.EventuallyAsync(() =>
+        await ClusterTestSilo.EventuallyAsync(() =>
         {
             a.Raft.Send(bAddress, 1, Append(index++));
             return b.Sink.Count > 0;
@@ -60,12 +59,12 @@ public sealed class RaftTransportTests
         await using var a = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("a", silos));
         var first = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("b", silos));
         a.Raft.Send(first.Address, 1, Append(0));
-        await TestSilo.EventuallyAsync(() => first.Sink.Count == 1, "b got the first message");
+        await ClusterTestSilo.EventuallyAsync(() => first.Sink.Count == 1, "b got the first message");
         await first.DisposeAsync();
 
         await using var second = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("b", silos));
         ulong index = 1;
-        await TestSilo.EventuallyAsync(() =>
+        await ClusterTestSilo.EventuallyAsync(() =>
         {
             a.Raft.Send(second.Address, 1, Append(index++));
             return second.Sink.Count > 0;
@@ -85,7 +84,7 @@ public sealed class RaftTransportTests
 
         for (ulong i = 0; i < sent; i++) a.Raft.Send(b.Address, 1, Append(i, payloadBytes: 256));
         var dropped = a.Metrics.Sum(Dropped, "queue_full");
-        await TestSilo.EventuallyAsync(() => b.Sink.Count == sent - dropped, "b got every message that was queued");
+        await ClusterTestSilo.EventuallyAsync(() => b.Sink.Count == sent - dropped, "b got every message that was queued");
 
         Assert.True(dropped > 0, "no message was dropped: the queue grew past its bound");
     }
@@ -97,7 +96,7 @@ public sealed class RaftTransportTests
         await using var a = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("a", silos));
 
         a.Raft.Send(a.Address, 1, Append(0));
-        a.Raft.Send(new SiloAddress("127.0.0.1", 1, 0), 1, Append(1));
+        a.Raft.Send(new PeerAddress("127.0.0.1", 1), 1, Append(1));
 
         Assert.Equal(2, a.Metrics.Sum(Dropped, "not_a_peer"));
     }

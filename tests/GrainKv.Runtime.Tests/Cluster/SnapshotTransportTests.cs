@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using GrainKv.Raft;
-using GrainKv.Runtime.Tests.Grains;
 
 namespace GrainKv.Runtime.Tests.Cluster;
 
@@ -21,7 +20,7 @@ public sealed class SnapshotTransportTests
         a.Raft.Send(b.Address, groupId: 1, snapshot);
         a.Raft.Send(b.Address, groupId: 1, Heartbeat(0));
         for (ulong i = 0; i < 100; i++) a.Raft.Send(b.Address, groupId: 2, Heartbeat(i));
-        await TestSilo.EventuallyAsync(() => b.Sink.Count == 102, "b got the snapshot and every heartbeat");
+        await ClusterTestSilo.EventuallyAsync(() => b.Sink.Count == 102, "b got the snapshot and every heartbeat");
 
         var delivered = b.Sink.Delivered;
         Assert.Equal([snapshot, Heartbeat(0)], delivered.Where(d => d.GroupId == 1).Select(d => d.Message));
@@ -43,23 +42,23 @@ public sealed class SnapshotTransportTests
         // b stops reading at the heartbeat, so flow control stops a with the snapshot part written; then b goes away.
         a.Raft.Send(first.Address, groupId: 99, Heartbeat(0));
         a.Raft.Send(first.Address, groupId: 1, Snapshot(index: 10, dataBytes: chunks * ChunkBytes));
-        await TestSilo.EventuallyAsync(() => a.Metrics.Sum(ChunksSent) >= 1, "a started sending the snapshot");
+        await ClusterTestSilo.EventuallyAsync(() => a.Metrics.Sum(ChunksSent) >= 1, "a started sending the snapshot");
         await first.KillAsync();
         first.Sink.Released.Set();
         await first.DisposeAsync();
-        await TestSilo.EventuallyAsync(() => a.Metrics.Sum(Dropped, "peer_unreachable") >= 1, "a dropped the rest of the snapshot");
+        await ClusterTestSilo.EventuallyAsync(() => a.Metrics.Sum(Dropped, "peer_unreachable") >= 1, "a dropped the rest of the snapshot");
         var chunksBeforeBreak = a.Metrics.Sum(ChunksSent);
 
         await using var second = await ClusterTestSilo.StartAsync(ClusterTestSilo.MembershipOf("b", silos));
         ulong index = 1;
-        await TestSilo.EventuallyAsync(() =>
+        await ClusterTestSilo.EventuallyAsync(() =>
         {
             a.Raft.Send(second.Address, groupId: 2, Heartbeat(index++));
             return second.Sink.Count > 0;
         }, "a reconnected to the restarted b");
         var next = Snapshot(index: 20, dataBytes: chunks * ChunkBytes);
         a.Raft.Send(second.Address, groupId: 1, next);
-        await TestSilo.EventuallyAsync(() => second.Sink.Delivered.Any(d => d.GroupId == 1), "b got the next snapshot");
+        await ClusterTestSilo.EventuallyAsync(() => second.Sink.Delivered.Any(d => d.GroupId == 1), "b got the next snapshot");
 
         Assert.True(chunksBeforeBreak < chunks, $"all {chunks} chunks were written before the break");
         Assert.DoesNotContain(first.Sink.Delivered, d => d.GroupId == 1);

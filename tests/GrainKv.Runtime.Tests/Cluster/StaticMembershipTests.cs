@@ -10,7 +10,7 @@ public sealed class StaticMembershipTests
         var membership = StaticMembership.Parse("a=http://10.0.0.1:7000, b=http://10.0.0.2:7000,c=http://localhost:7001", "b");
 
         Assert.Equal(["a", "b", "c"], membership.Members.Select(m => m.Name));
-        Assert.Equal(new SiloAddress("10.0.0.2", 7000, 0), membership.SiloAddress);
+        Assert.Equal(new PeerAddress("10.0.0.2", 7000), membership.Local.Address);
         Assert.Equal(["a", "c"], membership.Peers.Select(m => m.Name));
         Assert.Equal(new Uri("http://localhost:7001/"), membership.FindByName("c")!.Url);
     }
@@ -20,8 +20,8 @@ public sealed class StaticMembershipTests
     {
         var membership = StaticMembership.Parse("a=http://10.0.0.1:7000,b=http://10.0.0.2:7000", "a");
 
-        Assert.Equal("b", membership.FindByAddress(new SiloAddress("10.0.0.2", 7000, 0))!.Name);
-        Assert.Null(membership.FindByAddress(new SiloAddress("10.0.0.2", 7000, 5)));
+        Assert.Equal("b", membership.FindByAddress(new PeerAddress("10.0.0.2", 7000))!.Name);
+        Assert.Null(membership.FindByAddress(new PeerAddress("10.0.0.2", 7001)));
         Assert.Null(membership.FindByName("z"));
     }
 
@@ -46,16 +46,5 @@ public sealed class StaticMembershipTests
         var error = Assert.Throws<ArgumentException>(() => StaticMembership.Parse(initialCluster, localName));
 
         Assert.Contains(expected, error.Message);
-    }
-
-    [Fact]
-    public void PlaceGrain_PinnedAndUnpinned_PinnedSiloElseThisOne()
-    {
-        var membership = StaticMembership.Parse("a=http://10.0.0.1:7000,b=http://10.0.0.2:7000", "a");
-        var b = membership.FindByName("b")!.Address;
-        var director = new PinnedPlacementDirector(membership, id => id.Type == "replica" ? b : null);
-
-        Assert.Equal(b, director.PlaceGrain(new GrainId("replica", "1/2")));
-        Assert.Equal(membership.SiloAddress, director.PlaceGrain(new GrainId("raftgroup", "1")));
     }
 }

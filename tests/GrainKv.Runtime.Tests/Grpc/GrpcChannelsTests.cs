@@ -13,7 +13,7 @@ public sealed class GrpcChannelsTests
         using var channel = GrpcChannels.Open(new Uri($"http://127.0.0.1:{FreePort.Next()}/"));
         var client = new SiloPeer.SiloPeerClient(channel);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.CallAsync(new GrainCallRequest()).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.Group0Async(new Group0Request()).ResponseAsync);
 
         Assert.True(error.NeverSent(), error.ToString());
         Assert.StartsWith("Unavailable: ", error.Reason(), StringComparison.Ordinal);

@@ -1,7 +1,0 @@
-namespace GrainKv.Runtime;
-
-/// <summary>The identity of this silo.</summary>
-public interface ILocalSiloDetails
-{
-    SiloAddress SiloAddress { get; }
-}
