@@ -75,7 +75,7 @@ public sealed class PostgresClusteringTests(PostgresServerFixture postgres, ITes
         var options = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
 
         Assert.Equal(
-            (TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
+            (TimeSpan.FromSeconds(2), 2, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
             (options.ProbeTimeout, options.NumMissedProbesLimit, options.TableRefreshTimeout, options.IAmAliveTablePublishTimeout));
     }
 
