@@ -39,6 +39,8 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
                 }
                 catch (TimeoutException)
                 {
+                    // A group that keeps the leader a call was lost to (its silo was slow, not gone) is asked anew next time.
+                    _lostLeaderId = 0;
                     return new ShardReply { Error = ShardError.NoLeader };
                 }
             }
@@ -59,9 +61,10 @@ public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
             catch (Exception error) when (LostCall.Is(error))
             {
                 // The leader's silo is gone; the survivors elect another and the nearest replica learns it. Until then
-                // it still names the lost leader, so later calls wait for another rather than be lost the same way.
+                // it still names the lost leader, so later calls wait for another rather than be lost the same way. A
+                // call that only timed out (a slow leader, storage down) leaves the leader as it is.
                 _leaderId = 0;
-                _lostLeaderId = leaderId;
+                _lostLeaderId = error is TimeoutException ? 0 : leaderId;
                 if (!LostCall.AllowsResend(error, idempotent)) return new ShardReply { Error = ShardError.Timeout };
             }
             stale = leaderId;
