@@ -48,7 +48,7 @@ public static partial class GatewayHost
         }
         var cluster = given ?? reported;
         // The gateway is no member: it answers with the ids of the members that served each request.
-        var identity = new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
+        var identity = ClusterIdentity.NonMember(cluster);
         var gatewayOptions = new GatewayOptions
         {
             MaxRequestBytes = options.MaxRequestBytes,
@@ -107,7 +107,7 @@ public static partial class GatewayHost
             else
             {
                 var cluster = given ?? throw new ArgumentException(StandaloneGatewayOptions.NoSilosError);
-                client.Services.AddSingleton(new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members));
+                client.Services.AddSingleton(ClusterIdentity.NonMember(cluster));
                 client.Services.AddGroup0Client();
                 client.UseGroup0Clustering();
             }

@@ -69,9 +69,10 @@ public sealed class ShardClient
     }
 
     /// <summary>
-    /// Runs the call within etcd's request timeout, once this process may call grains. When an Orleans client's call loses its gateway silo midway (a
-    /// silo's own front door never does), only an idempotent call is sent again (<see cref="LostCall"/>): anything
-    /// else may have run, so its outcome is unknown and, as etcd answers a write lost with its leader, it times out.
+    /// Runs the call within etcd's request timeout, once this process may call grains. When an Orleans client's call
+    /// is lost on the way to its gateway silo (a silo's own front door never is), only a call that may run twice or
+    /// never ran is sent again (<see cref="LostCall"/>): anything else may have run, so its outcome is unknown and, as
+    /// etcd answers a write lost with its leader, it times out.
     /// </summary>
     private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IRaftGroupGrain, Task<T>> call, bool idempotent, CancellationToken ct)
     {

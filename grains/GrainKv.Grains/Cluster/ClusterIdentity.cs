@@ -32,6 +32,10 @@ public sealed record ClusterIdentity(ulong ClusterId, ulong MemberId, string Mem
     public static ulong ClusterIdOf(string token, IReadOnlyList<EtcdMember> members) =>
         StableId(token, string.Join(',', members.Select(m => $"{m.Name}={string.Join(',', m.PeerUrls)}")));
 
+    /// <summary>A process of <paramref name="cluster"/> that is no member of it (a stand-alone gateway): member id 0, no URLs of its own.</summary>
+    public static ClusterIdentity NonMember(ClusterBootstrap cluster) =>
+        new(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members);
+
     public EtcdMember Self => Members.Single(m => m.Id == MemberId);
 
     public EtcdMember? MemberById(ulong id) => Members.FirstOrDefault(m => m.Id == id);

@@ -14,7 +14,7 @@ internal static class Group0Services
     {
         var cluster = ClusterBootstrap.FromInitialCluster(silos.InitialCluster, GrainKvCluster.Token);
         return services
-            .AddSingleton(new ClusterIdentity(cluster.ClusterId, MemberId: 0, MemberName: "", PeerUrls: [], ClientUrls: [], cluster.Members))
+            .AddSingleton(ClusterIdentity.NonMember(cluster))
             .AddGroup0Client();
     }
 
