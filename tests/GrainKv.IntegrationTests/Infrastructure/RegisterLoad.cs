@@ -20,7 +20,7 @@ public sealed class RegisterLoad(IReadOnlyList<Uri> endpoints, int clients = 4)
     private readonly ConcurrentBag<Operation> _history = [];
     private readonly ConcurrentBag<string> _acknowledged = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentQueue<string> _failures = [];
+    private readonly ConcurrentQueue<LoadFailure> _failures = [];
     private Task? _running;
     private long _writes;
 
@@ -28,8 +28,8 @@ public sealed class RegisterLoad(IReadOnlyList<Uri> endpoints, int clients = 4)
 
     public int Clients => clients;
 
-    /// <summary>The calls that failed, with their errors.</summary>
-    public IReadOnlyCollection<string> Failures => _failures;
+    /// <summary>The calls that failed: when, whose, and their errors.</summary>
+    public IReadOnlyCollection<LoadFailure> Failures => _failures;
 
     /// <summary>The "ack/" keys whose puts were acknowledged: each must be on every replica in the end.</summary>
     public IEnumerable<string> AcknowledgedKeys => _acknowledged;
@@ -88,7 +88,7 @@ public sealed class RegisterLoad(IReadOnlyList<Uri> endpoints, int clients = 4)
             }
             catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException or TaskCanceledException)
             {
-                _failures.Enqueue($"client {clientId}: {ex.Message}");
+                _failures.Enqueue(new LoadFailure(DateTime.UtcNow, clientId, ex.Message));
                 endpointIndex++;
                 await Task.Delay(50);
             }
@@ -148,4 +148,10 @@ public sealed class RegisterLoad(IReadOnlyList<Uri> endpoints, int clients = 4)
             throw;
         }
     }
+}
+
+/// <summary>A call of <see cref="RegisterLoad"/> that failed.</summary>
+public sealed record LoadFailure(DateTime At, int Client, string Error)
+{
+    public override string ToString() => $"{At:HH:mm:ss.fff} client {Client}: {Error}";
 }
