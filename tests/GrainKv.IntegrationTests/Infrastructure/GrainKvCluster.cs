@@ -1,4 +1,5 @@
 using Etcdserverpb;
+using Grpc.Core;
 using System.Globalization;
 
 namespace GrainKv.IntegrationTests.Infrastructure;
@@ -104,7 +105,10 @@ public sealed class GrainKvCluster : IDisposable
         await leaderClient.MoveLeaderAsync(targetId);
     }
 
-    /// <summary>Waits until every member has applied the same revision and hashes its history equally; returns that revision.</summary>
+    /// <summary>
+    /// Waits until every member has applied the same revision and hashes its history equally; returns that revision.
+    /// A member that cannot answer yet (just restarted, its replica catching up) has not converged yet.
+    /// </summary>
     public async Task<long> ConvergedRevisionAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -112,11 +116,20 @@ public sealed class GrainKvCluster : IDisposable
         while (DateTime.UtcNow < deadline)
         {
             var hashes = new List<(long Revision, uint Hash)>();
-            foreach (var member in _members)
+            try
             {
-                using var client = new EtcdClient(member.ClientUrl);
-                var hash = await client.HashKvAsync();
-                hashes.Add((hash.Header.Revision, hash.Hash));
+                foreach (var member in _members)
+                {
+                    using var client = new EtcdClient(member.ClientUrl);
+                    var hash = await client.HashKvAsync();
+                    hashes.Add((hash.Header.Revision, hash.Hash));
+                }
+            }
+            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable)
+            {
+                last = $"{string.Join(", ", hashes)}, then {error.Status.Detail}";
+                await Task.Delay(100);
+                continue;
             }
             if (hashes.Distinct().Count() == 1) return hashes[0].Revision;
             last = string.Join(", ", hashes);
