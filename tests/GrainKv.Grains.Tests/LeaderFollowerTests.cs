@@ -17,14 +17,7 @@ public sealed class LeaderFollowerTests
     [Fact]
     public async Task Write_RejectedOnTheWayToTheLeader_IsNotSentAgain_AndItsOutcomeIsUnknown()
     {
-        var leaders = new Leaders(OldLeader, NewLeader);
-        var called = new List<ulong>();
-
-        var reply = await new LeaderFollower(leaders.WaitForLeader).CallAsync(leader =>
-        {
-            called.Add(leader);
-            return leader == OldLeader ? throw ConnectionTerminated() : Task.FromResult(new ShardReply());
-        }, idempotent: false);
+        var (reply, called, _) = await CallWithTheOldLeaderRejectingAsync(idempotent: false);
 
         Assert.Equal(ShardError.Timeout, reply.Error);
         Assert.Equal([OldLeader], called);
@@ -33,18 +26,11 @@ public sealed class LeaderFollowerTests
     [Fact]
     public async Task Read_RejectedOnTheWayToTheLeader_IsAnsweredByTheNextLeader()
     {
-        var leaders = new Leaders(OldLeader, NewLeader);
-        var called = new List<ulong>();
-
-        var reply = await new LeaderFollower(leaders.WaitForLeader).CallAsync(leader =>
-        {
-            called.Add(leader);
-            return leader == OldLeader ? throw ConnectionTerminated() : Task.FromResult(new ShardReply());
-        }, idempotent: true);
+        var (reply, called, asked) = await CallWithTheOldLeaderRejectingAsync(idempotent: true);
 
         Assert.Equal((ShardError.None, NewLeader), (reply.Error, reply.LeaderId));
         Assert.Equal([OldLeader, NewLeader], called);
-        Assert.Equal([0UL, OldLeader], leaders.Asked);
+        Assert.Equal([0UL, OldLeader], asked);
     }
 
     [Fact]
@@ -59,6 +45,19 @@ public sealed class LeaderFollowerTests
         Assert.Equal(ShardError.Timeout, first.Error);
         Assert.Equal((ShardError.None, OldLeader), (second.Error, second.LeaderId));
         Assert.Equal([0UL, 0UL], leaders.Asked);
+    }
+
+    /// <summary>One call while the old leader's silo rejects what is sent to it: the reply, the leaders called, and what the nearest replica was asked.</summary>
+    private static async Task<(ShardReply Reply, List<ulong> Called, List<ulong> Asked)> CallWithTheOldLeaderRejectingAsync(bool idempotent)
+    {
+        var leaders = new Leaders(OldLeader, NewLeader);
+        var called = new List<ulong>();
+        var reply = await new LeaderFollower(leaders.WaitForLeader).CallAsync(leader =>
+        {
+            called.Add(leader);
+            return leader == OldLeader ? throw ConnectionTerminated() : Task.FromResult(new ShardReply());
+        }, idempotent);
+        return (reply, called, leaders.Asked);
     }
 
     /// <summary>
