@@ -1,10 +1,13 @@
 using GrainKv.Grains.Group0;
+using GrainKv.Grains.Placement;
 using Orleans.Concurrency;
+using Orleans.GrainDirectory;
 
 namespace GrainKv.Grains.Cluster;
 
 /// <summary>Answers from this silo's identity and its view of group 0; every silo answers alike, so each serves its own callers.</summary>
 [StatelessWorker]
+[GrainDirectory(ComputedGrainDirectory.Name)]
 [GrainType("grainkv.cluster")]
 public sealed class ClusterGrain(ClusterIdentity identity, MemberDirectory members) : Grain, IClusterGrain
 {

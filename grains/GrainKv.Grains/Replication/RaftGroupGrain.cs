@@ -1,7 +1,9 @@
 using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Placement;
 using GrainKv.Grains.Sharding;
 using GrainKv.Shard;
 using Orleans.Concurrency;
+using Orleans.GrainDirectory;
 
 namespace GrainKv.Grains.Replication;
 
@@ -13,6 +15,7 @@ namespace GrainKv.Grains.Replication;
 /// silo, on the silo that calls it (a client's calls: on the gateway silo they reach); it only forwards, so calls interleave.
 /// </summary>
 [StatelessWorker(1)]
+[GrainDirectory(ComputedGrainDirectory.Name)]
 [Reentrant]
 [GrainType("grainkv.raftgroup")]
 public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
