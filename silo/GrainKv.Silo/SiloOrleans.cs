@@ -31,10 +31,6 @@ public static class SiloOrleans
         silo.Configure<ClusterMembershipOptions>(membership => membership.DefunctSiloExpiration = TimeSpan.FromMilliseconds(options.MembershipDefunctExpirationMs));
         // A replica call that outlives an etcd request is answered as a timeout anyway.
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = requestTimeout);
-        // Orleans 10 holds a silo that died ungracefully, and the directory ranges it owned, against new registrations for
-        // 30 s, so that no grain gets a second activation while the dead one might still run. Our replicas are fenced in
-        // storage instead, and the hold kept a restarted member's replicas from registering (restarts took 10-16 s).
-        silo.Configure<GrainDirectoryOptions>(directory => directory.RangeLeaseDuration = TimeSpan.Zero);
         silo.AddPinnedToMemberPlacement();
         silo.Services.AddSingleton<IMemberSiloNames, ReplicaSiloNames>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardActivator>();

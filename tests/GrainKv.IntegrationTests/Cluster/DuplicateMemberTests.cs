@@ -44,21 +44,8 @@ public sealed class DuplicateMemberTests
     /// "server stopped" (outcome unknown, as on etcd) until the others elect a leader. Asking again is harmless here:
     /// every key is written with one value. Returns the revision of the put that was answered.
     /// </summary>
-    private static async Task<long> PutAsync(EtcdClient member, string key, string value)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return (await member.PutAsync(new PutRequest { Key = B(key), Value = B(value) })).Header.Revision;
-            }
-            catch (Grpc.Core.RpcException error) when (error.StatusCode == Grpc.Core.StatusCode.Unavailable && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
+    private static async Task<long> PutAsync(EtcdClient member, string key, string value) =>
+        (await UnavailableRetry.CallAsync(() => member.PutAsync(new PutRequest { Key = B(key), Value = B(value) }), Patience)).Header.Revision;
 
     private static async Task<HashKVResponse> HashWhenAppliedAsync(EtcdClient member, long revision)
     {

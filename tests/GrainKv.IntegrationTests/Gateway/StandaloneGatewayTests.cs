@@ -295,19 +295,8 @@ public sealed class StandaloneGatewayTests
     /// <summary>A put through the gateway, asked again if it fails (it may then have happened twice; no check depends on it).</summary>
     private static async Task<long> WriteThroughAsync(GrainKvGateway gateway, string key)
     {
-        var deadline = DateTime.UtcNow + CatchUpWithin;
         using var client = new EtcdClient(gateway.ClientUrl);
-        while (true)
-        {
-            try
-            {
-                return (await client.PutAsync(key, "0")).Header.Revision;
-            }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+        return (await UnavailableRetry.CallAsync(() => client.PutAsync(key, "0"), CatchUpWithin)).Header.Revision;
     }
 
     /// <summary>What etcdctl prints with -w json for <paramref name="command"/> at <paramref name="endpoint"/>.</summary>

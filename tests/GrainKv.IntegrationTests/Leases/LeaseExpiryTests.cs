@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.IntegrationTests.Infrastructure;
-using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Leases;
 
@@ -74,21 +73,8 @@ public sealed class LeaseExpiryTests
     }
 
     /// <summary>A linearizable read, asked again while the leader's death leaves the survivors without one, as etcd's clients do.</summary>
-    private static async Task<RangeResponse> ReadAsync(EtcdClient client, string key)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                return await client.RangeAsync(new RangeRequest { Key = B(key) });
-            }
-            catch (RpcException error) when (error.StatusCode == StatusCode.Unavailable && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static Task<RangeResponse> ReadAsync(EtcdClient client, string key) =>
+        UnavailableRetry.CallAsync(() => client.RangeAsync(new RangeRequest { Key = B(key) }), TimeSpan.FromSeconds(20));
 
     private static async Task<string> GrantAsync(string endpoints, int ttlSeconds)
     {
