@@ -1,4 +1,5 @@
 using GrainKv.Gateway.Coordination;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Cluster;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
@@ -15,7 +16,8 @@ namespace GrainKv.Gateway;
 public static class EtcdGateway
 {
     /// <summary>
-    /// The etcd services, routed through the registered Orleans <see cref="Orleans.IGrainFactory"/>. Watches come from this
+    /// The etcd services, routed through the shards' front doors: the registered <see cref="IShardFrontDoors"/> if any,
+    /// else their grains through the registered Orleans <see cref="Orleans.IGrainFactory"/>. Watches come from this
     /// silo's replicas unless an <see cref="IWatchSource"/> was registered before; grains are called at once unless a
     /// <see cref="GrainCallsReady"/> was registered before.
     /// </summary>
@@ -29,6 +31,7 @@ public static class EtcdGateway
         });
         services.TryAddSingleton<IWatchSource, LocalWatchSource>();
         services.TryAddSingleton(GrainCallsReady.Already());
+        services.TryAddSingleton<IShardFrontDoors, GrainFrontDoors>();
         services.AddSingleton<ShardLeaders>();
         services.AddSingleton<ShardClient>();
         services.AddSingleton<ClusterAlarms>();

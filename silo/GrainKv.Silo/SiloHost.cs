@@ -89,6 +89,8 @@ public static partial class SiloHost
         services.AddSingleton(_ => SiloStorage.DatabaseSize(options.StorageOptions));
         services.AddSingleton(sp => new BackendQuota(options.QuotaBackendBytes, sp.GetRequiredService<IDatabaseSize>(), identity));
         services.AddPrometheusMetrics(metrics => metrics.AddInstrumentation<EtcdServerMetrics>());
+        services.AddSingleton<SiloFrontDoors>();
+        services.AddSingleton<IShardFrontDoors>(sp => sp.GetRequiredService<SiloFrontDoors>());
         services.AddEtcdGateway(gatewayOptions);
         // Orleans' silo starts once membership does, which needs group 0, which needs Kestrel's peer listener; so all
         // start together. It stops before anything else, while group 0 can still take its leaving the cluster.

@@ -12,21 +12,21 @@ namespace GrainKv.Gateway.Routing;
 
 /// <summary>
 /// The gateway's way into the shards: finds the shard that owns a request's keys in the shard map
-/// and calls that shard's <see cref="IRaftGroupGrain"/>, bounded by etcd's request timeout.
+/// and calls that shard's front door (<see cref="IShardFrontDoors"/>), bounded by etcd's request timeout.
 /// </summary>
 public sealed class ShardClient
 {
     /// <summary>The pause before asking again after a silo dropped away.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
-    private readonly IGrainFactory _grains;
+    private readonly IShardFrontDoors _frontDoors;
     private readonly ShardLeaders _leaders;
     private readonly GatewayOptions _options;
     private readonly GrainCallsReady _ready;
 
-    public ShardClient(IGrainFactory grains, ShardMap map, ShardLeaders leaders, GatewayOptions options, GrainCallsReady ready)
+    public ShardClient(IShardFrontDoors frontDoors, ShardMap map, ShardLeaders leaders, GatewayOptions options, GrainCallsReady ready)
     {
-        _grains = grains;
+        _frontDoors = frontDoors;
         _ready = ready;
         Map = map;
         _leaders = leaders;
@@ -58,9 +58,9 @@ public sealed class ShardClient
 
     public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) => Group(shardId).TransferLeadership(targetId);
 
-    private IRaftGroupGrain Group(ulong shardId) => _grains.GetGrain<IRaftGroupGrain>((long)shardId);
+    private IShardFrontDoor Group(ulong shardId) => _frontDoors.For(shardId);
 
-    private async Task<ShardReply> CallAsync(ulong shardId, Func<IRaftGroupGrain, Task<ShardReply>> call, bool idempotent, CancellationToken ct)
+    private async Task<ShardReply> CallAsync(ulong shardId, Func<IShardFrontDoor, Task<ShardReply>> call, bool idempotent, CancellationToken ct)
     {
         var reply = await WithinRequestTimeoutAsync(shardId, call, idempotent, ct);
         if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
@@ -74,7 +74,7 @@ public sealed class ShardClient
     /// never ran is sent again (<see cref="LostCall"/>): anything else may have run, so its outcome is unknown and, as
     /// etcd answers a write lost with its leader, it times out.
     /// </summary>
-    private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IRaftGroupGrain, Task<T>> call, bool idempotent, CancellationToken ct)
+    private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IShardFrontDoor, Task<T>> call, bool idempotent, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)

@@ -1,4 +1,5 @@
 using Etcdserverpb;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Shard;
 using Microsoft.Extensions.Hosting;
@@ -13,15 +14,15 @@ namespace GrainKv.Grains.Compaction;
 public sealed partial class AutoCompactor : BackgroundService
 {
     private readonly AutoCompactionPolicy _policy;
-    private readonly IGrainFactory _grains;
+    private readonly IShardFrontDoors _frontDoors;
     private readonly ShardMap _map;
     private readonly TimeProvider _time;
     private readonly ILogger<AutoCompactor> _log;
 
-    public AutoCompactor(AutoCompactionPolicy policy, IGrainFactory grains, ShardMap map, TimeProvider time, ILogger<AutoCompactor> log)
+    public AutoCompactor(AutoCompactionPolicy policy, IShardFrontDoors frontDoors, ShardMap map, TimeProvider time, ILogger<AutoCompactor> log)
     {
         _policy = policy;
-        _grains = grains;
+        _frontDoors = frontDoors;
         _map = map;
         _time = time;
         _log = log;
@@ -35,11 +36,11 @@ public sealed partial class AutoCompactor : BackgroundService
         {
             try
             {
-                var status = await _grains.GetGrain<IRaftGroupGrain>((long)_map.Ranges[0].ShardId).GetStatus();
+                var status = await _frontDoors.For(_map.Ranges[0].ShardId).GetStatus();
                 if (_policy.Observe(_time.GetElapsedTime(started), status.Revision) is not { } revision) continue;
                 foreach (var range in _map.Ranges)
                 {
-                    var reply = await _grains.GetGrain<IRaftGroupGrain>((long)range.ShardId)
+                    var reply = await _frontDoors.For(range.ShardId)
                         .Propose(new ShardCommand { Compaction = new CompactionRequest { Revision = revision } });
                     if (reply.Error is not (ShardError.None or ShardError.Compacted)) LogFailed(revision, reply.Error.ToString());
                 }

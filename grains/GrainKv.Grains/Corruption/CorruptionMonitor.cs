@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Etcdserverpb;
 using GrainKv.Grains.Cluster;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Sharding;
 using GrainKv.Shard;
 using Microsoft.Extensions.Hosting;
@@ -23,16 +24,18 @@ public sealed partial class CorruptionMonitor : BackgroundService
 
     private readonly CorruptionCheckOptions _options;
     private readonly IGrainFactory _grains;
+    private readonly IShardFrontDoors _frontDoors;
     private readonly ShardMap _map;
     private readonly ClusterIdentity _identity;
     private readonly TimeProvider _time;
     private readonly ILogger<CorruptionMonitor> _log;
 
-    public CorruptionMonitor(CorruptionCheckOptions options, IGrainFactory grains, ShardMap map, ClusterIdentity identity,
+    public CorruptionMonitor(CorruptionCheckOptions options, IGrainFactory grains, IShardFrontDoors frontDoors, ShardMap map, ClusterIdentity identity,
         TimeProvider time, ILogger<CorruptionMonitor> log)
     {
         _options = options;
         _grains = grains;
+        _frontDoors = frontDoors;
         _map = map;
         _identity = identity;
         _time = time;
@@ -86,7 +89,7 @@ public sealed partial class CorruptionMonitor : BackgroundService
         foreach (var finding in verdict.Findings) LogFound(shardId, finding.MemberId, finding.Rule, finding.LeaderValue, finding.MemberValue);
         if (verdict.AlarmToRaise is { } alarm)
         {
-            var raised = await Answer(_grains.GetGrain<IRaftGroupGrain>((long)_map.ClusterStateShard).Propose(alarm), ct);
+            var raised = await Answer(_frontDoors.For(_map.ClusterStateShard).Propose(alarm), ct);
             if (raised.Error != ShardError.None)
             {
                 LogFailed(shardId, raised.Error.ToString());

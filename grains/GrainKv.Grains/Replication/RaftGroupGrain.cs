@@ -1,6 +1,4 @@
-using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Placement;
-using GrainKv.Grains.Sharding;
 using GrainKv.Shard;
 using Orleans.Concurrency;
 using Orleans.GrainDirectory;
@@ -8,66 +6,23 @@ using Orleans.GrainDirectory;
 namespace GrainKv.Grains.Replication;
 
 /// <summary>
-/// A shard's front door on this silo: hands proposals and linearizable reads to the replica that
-/// leads the group, wherever it is, following leader changes, and answers them through this silo's
-/// own replica; serves serializable reads from the nearest replica. Leadership is learned from the
-/// nearest replica, which tells when it knows a leader, and from the leader a refusing replica names. One activation per
-/// silo, on the silo that calls it (a client's calls: on the gateway silo they reach); it only forwards, so calls interleave.
+/// A shard's front door as Orleans clients reach it: one activation per silo, on the silo that calls it (a client's
+/// calls: on the gateway silo they reach), passing each call to that silo's <see cref="ShardFrontDoor"/>; it only
+/// forwards, so calls interleave.
 /// </summary>
 [StatelessWorker(1)]
 [GrainDirectory(ComputedGrainDirectory.Name)]
 [Reentrant]
 [GrainType("grainkv.raftgroup")]
-public sealed class RaftGroupGrain : Grain, IRaftGroupGrain
+public sealed class RaftGroupGrain(SiloFrontDoors frontDoors) : Grain, IRaftGroupGrain
 {
-    private readonly ClusterIdentity _identity;
-    private readonly ShardMap _map;
-    private readonly BackendQuota _quota;
-    private readonly LeaderFollower _leader;
+    private IShardFrontDoor FrontDoor => frontDoors.For((ulong)this.GetPrimaryKeyLong());
 
-    public RaftGroupGrain(ClusterIdentity identity, ShardMap map, BackendQuota quota)
-    {
-        _identity = identity;
-        _map = map;
-        _quota = quota;
-        _leader = new LeaderFollower(stale => Nearest.WaitForLeader(stale));
-    }
+    public Task<ShardReply> Propose(ShardCommand command) => FrontDoor.Propose(command);
 
-    private ulong ShardId => (ulong)this.GetPrimaryKeyLong();
+    public Task<ShardReply> Read(ShardRead read) => FrontDoor.Read(read);
 
-    private IReplicaGrain Replica(ulong replicaId) =>
-        GrainFactory.GetGrain<IReplicaGrain>(new ReplicaKey(ShardId, replicaId).ToString());
+    public Task<ShardStatus> GetStatus() => FrontDoor.GetStatus();
 
-    private bool HoldsReplica => _map[ShardId].Replicas.Contains(_identity.MemberId);
-
-    /// <summary>This silo's replica of the shard if it has one, else the first named.</summary>
-    private IReplicaGrain Nearest => Replica(HoldsReplica ? _identity.MemberId : _map[ShardId].Replicas[0]);
-
-    /// <summary>
-    /// Proposes on the leader, unless the write needs space this silo has not got: then, as etcd, this member's NOSPACE
-    /// alarm is raised and the write refused; from then on every replica refuses such writes at apply.
-    /// </summary>
-    public async Task<ShardReply> Propose(ShardCommand command)
-    {
-        if (_quota.AlarmToRaise(command) is not { } raise) return await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Propose(command), idempotent: false));
-        var raised = await GrainFactory.GetGrain<IRaftGroupGrain>((long)_map.ClusterStateShard).Propose(raise);
-        return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
-    }
-
-    public async Task<ShardReply> Read(ShardRead read) =>
-        read.Serializable ? await Nearest.Read(read) : await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Read(read), idempotent: true));
-
-    public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
-
-    public Task<ShardReply> TransferLeadership(ulong targetId) => Nearest.TransferLeadership(targetId);
-
-    /// <summary>
-    /// What the leader served, answered by this member: etcd answers a write or a linearizable read only once the
-    /// member that took it has applied it, in that member's name and term, so this silo's replica answers once it has
-    /// applied as far as the leader had. A silo without a replica of the shard passes the leader's answer on.
-    /// </summary>
-    private Task<ShardReply> AnswerHere(ShardReply served) =>
-        served.Error is ShardError.None && served.LeaderId != _identity.MemberId && HoldsReplica
-            ? Replica(_identity.MemberId).AnswerWhenApplied(served)
-            : Task.FromResult(served);
+    public Task<ShardReply> TransferLeadership(ulong targetId) => FrontDoor.TransferLeadership(targetId);
 }
