@@ -35,6 +35,10 @@ public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, Cl
         }
     }
 
+    /// <summary>This silo's replica of the group if it has started (its grain activated), else null.</summary>
+    public ReplicaCore? Running(ulong groupId) =>
+        _started.TryGetValue(groupId, out var started) && started.IsValueCreated && started.Value.IsCompletedSuccessfully ? started.Value.Result : null;
+
     /// <param name="voters">The group's members when its log holds no configuration yet (a new group).</param>
     public async Task<ReplicaCore> StartAsync(ulong groupId, IReadOnlyList<ulong> voters, CancellationToken ct)
     {

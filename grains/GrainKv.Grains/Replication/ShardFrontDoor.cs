@@ -9,7 +9,8 @@ namespace GrainKv.Grains.Replication;
 /// wherever it is, following leader changes, and answers them through this silo's own replica; serves serializable
 /// reads from the nearest replica. Leadership is learned from the nearest replica, which tells when it knows a leader,
 /// and from the leader a refusing replica names. One per shard on each silo (<see cref="SiloFrontDoors"/>); it only
-/// forwards, so calls run concurrently.
+/// forwards, so calls run concurrently. This silo's own replica, once its grain has started it, is called directly
+/// rather than through a grain call to itself (which cost the put path 0.9x of its throughput).
 /// </summary>
 public sealed class ShardFrontDoor : IShardFrontDoor
 {
@@ -19,10 +20,15 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     private readonly ShardMap _map;
     private readonly BackendQuota _quota;
     private readonly IShardFrontDoors _frontDoors;
+    private readonly ReplicaStarter _starter;
+    private readonly ReplicaDriver _driver;
     private readonly LeaderFollower _leader;
 
-    public ShardFrontDoor(ulong shardId, IGrainFactory grains, ClusterIdentity identity, ShardMap map, BackendQuota quota, IShardFrontDoors frontDoors)
+    public ShardFrontDoor(ulong shardId, IGrainFactory grains, ClusterIdentity identity, ShardMap map, BackendQuota quota, IShardFrontDoors frontDoors,
+        ReplicaStarter starter, ReplicaDriver driver)
     {
+        _starter = starter;
+        _driver = driver;
         _shardId = shardId;
         _grains = grains;
         _identity = identity;
@@ -37,8 +43,19 @@ public sealed class ShardFrontDoor : IShardFrontDoor
 
     private bool HoldsReplica => _map[_shardId].Replicas.Contains(_identity.MemberId);
 
+    /// <summary>The replica, if it is this silo's own and running.</summary>
+    private ReplicaCore? Local(ulong replicaId) => replicaId == _identity.MemberId ? _starter.Running(_shardId) : null;
+
+    private Task<ShardReply> ProposeOn(ulong replicaId, ShardCommand command) =>
+        Local(replicaId) is { } core ? _driver.Propose(core, command) : Replica(replicaId).Propose(command);
+
+    private Task<ShardReply> ReadOn(ulong replicaId, ShardRead read) =>
+        Local(replicaId) is { } core ? _driver.Read(core, read) : Replica(replicaId).Read(read);
+
+    private ulong NearestId => HoldsReplica ? _identity.MemberId : _map[_shardId].Replicas[0];
+
     /// <summary>This silo's replica of the shard if it has one, else the first named.</summary>
-    private IReplicaGrain Nearest => Replica(HoldsReplica ? _identity.MemberId : _map[_shardId].Replicas[0]);
+    private IReplicaGrain Nearest => Replica(NearestId);
 
     /// <summary>
     /// Proposes on the leader, unless the write needs space this silo has not got: then, as etcd, this member's NOSPACE
@@ -46,13 +63,13 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     /// </summary>
     public async Task<ShardReply> Propose(ShardCommand command)
     {
-        if (_quota.AlarmToRaise(command) is not { } raise) return await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Propose(command), idempotent: false));
+        if (_quota.AlarmToRaise(command) is not { } raise) return await AnswerHere(await _leader.CallAsync(leader => ProposeOn(leader, command), idempotent: false));
         var raised = await _frontDoors.For(_map.ClusterStateShard).Propose(raise);
         return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
     }
 
     public async Task<ShardReply> Read(ShardRead read) =>
-        read.Serializable ? await Nearest.Read(read) : await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Read(read), idempotent: true));
+        read.Serializable ? await ReadOn(NearestId, read) : await AnswerHere(await _leader.CallAsync(leader => ReadOn(leader, read), idempotent: true));
 
     public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
 
@@ -65,6 +82,6 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     /// </summary>
     private Task<ShardReply> AnswerHere(ShardReply served) =>
         served.Error is ShardError.None && served.LeaderId != _identity.MemberId && HoldsReplica
-            ? Replica(_identity.MemberId).AnswerWhenApplied(served)
+            ? Local(_identity.MemberId) is { } core ? core.AnswerWhenApplied(served) : Replica(_identity.MemberId).AnswerWhenApplied(served)
             : Task.FromResult(served);
 }

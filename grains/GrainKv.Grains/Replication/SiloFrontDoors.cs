@@ -14,8 +14,8 @@ public sealed class SiloFrontDoors : IShardFrontDoors
     private readonly ConcurrentDictionary<ulong, ShardFrontDoor> _doors = new();
     private readonly Func<ulong, ShardFrontDoor> _open;
 
-    public SiloFrontDoors(IGrainFactory grains, ClusterIdentity identity, ShardMap map, BackendQuota quota) =>
-        _open = shardId => new ShardFrontDoor(shardId, grains, identity, map, quota, this);
+    public SiloFrontDoors(IGrainFactory grains, ClusterIdentity identity, ShardMap map, BackendQuota quota, ReplicaStarter starter, ReplicaDriver driver) =>
+        _open = shardId => new ShardFrontDoor(shardId, grains, identity, map, quota, this, starter, driver);
 
     public IShardFrontDoor For(ulong shardId) => _doors.GetOrAdd(shardId, _open);
 }
