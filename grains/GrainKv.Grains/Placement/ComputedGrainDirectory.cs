@@ -22,7 +22,7 @@ public sealed class ComputedGrainDirectory(IMemberSiloNames siloNames, IClusterM
     /// <summary>Accepts an activation on the grain's own silo; elsewhere answers with that silo, where Orleans then forwards the calls.</summary>
     public Task<GrainAddress?> Register(GrainAddress address)
     {
-        if (placements.GetPlacementStrategy(address.GrainId.Type) is not PinnedToMemberPlacement) return Task.FromResult<GrainAddress?>(address);
+        if (!IsPinned(address.GrainId)) return Task.FromResult<GrainAddress?>(address);
         var home = Home(address.GrainId);
         return Task.FromResult(home is not null && home.SiloAddress!.Equals(address.SiloAddress) ? address : home);
     }
@@ -31,9 +31,12 @@ public sealed class ComputedGrainDirectory(IMemberSiloNames siloNames, IClusterM
 
     public Task UnregisterSilos(List<SiloAddress> siloAddresses) => Task.CompletedTask;
 
+    private bool IsPinned(GrainId grainId) => placements.GetPlacementStrategy(grainId.Type) is PinnedToMemberPlacement;
+
+    /// <summary>Where a pinned grain lives: its member's active silo (none while that silo is not active); null for any other grain.</summary>
     private GrainAddress? Home(GrainId grainId)
     {
-        if (placements.GetPlacementStrategy(grainId.Type) is not PinnedToMemberPlacement) return null;
+        if (!IsPinned(grainId)) return null;
         var snapshot = membership.CurrentSnapshot;
         return PinnedSilo.Choose(snapshot.Members.Values, siloNames.SiloNameOf(grainId)) is { } silo
             ? new GrainAddress { GrainId = grainId, SiloAddress = silo, MembershipVersion = snapshot.Version }

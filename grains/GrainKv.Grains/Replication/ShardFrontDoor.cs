@@ -27,14 +27,14 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     public ShardFrontDoor(ulong shardId, IGrainFactory grains, ClusterIdentity identity, ShardMap map, BackendQuota quota, IShardFrontDoors frontDoors,
         ReplicaStarter starter, ReplicaDriver driver)
     {
-        _starter = starter;
-        _driver = driver;
         _shardId = shardId;
         _grains = grains;
         _identity = identity;
         _map = map;
         _quota = quota;
         _frontDoors = frontDoors;
+        _starter = starter;
+        _driver = driver;
         _leader = new LeaderFollower(stale => Nearest.WaitForLeader(stale));
     }
 
