@@ -56,7 +56,7 @@ public static partial class GatewayHost
             RequestTimeout = requestTimeout,
         };
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(HostBuilderSettings.WebApplication);
         HostLogging.Configure(builder.Logging, logLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -95,7 +95,7 @@ public static partial class GatewayHost
     /// </summary>
     private static IHost OrleansClient(StandaloneGatewayOptions options, ClusterBootstrap? given, TimeSpan requestTimeout, LogLevel logLevel)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(HostBuilderSettings.Application);
         HostLogging.Configure(builder.Logging, logLevel);
         builder.UseOrleansClient(client =>
         {

@@ -42,7 +42,7 @@ public static partial class SiloHost
             RequestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs),
         };
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(HostBuilderSettings.WebApplication);
         var logLevel = HostLogging.MinimumOf(options.LogLevel);
         HostLogging.Configure(builder.Logging, logLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>

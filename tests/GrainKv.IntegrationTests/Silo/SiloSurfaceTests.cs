@@ -93,6 +93,16 @@ public sealed class SiloSurfaceTests
     }
 
     [Fact]
+    public async Task Silo_WatchesNoFiles_SoItsOwnLogWritesWakeNothing()
+    {
+        using var server = await GrainKvServer.StartAsync();
+
+        var descriptors = Directory.GetFiles($"/proc/{server.Process.Pid}/fd").Select(fd => new FileInfo(fd).LinkTarget);
+
+        Assert.DoesNotContain("anon_inode:inotify", descriptors);
+    }
+
+    [Fact]
     public async Task ProgressNotifyInterval_IdleWatcherHearsTheCurrentRevision()
     {
         using var server = await GrainKvServer.StartAsync("--experimental-watch-progress-notify-interval", "200ms");
