@@ -54,6 +54,10 @@ public sealed partial class RaftNode
         if (!_progress.TryGetValue(message.From, out var progress)) return;
         switch (message.Type)
         {
+            case MessageType.Propose:
+                // Dropped, as the leader's own proposals are refused, while leadership is being handed over.
+                foreach (var entry in message.Entries) AppendAsLeader(EntryType.EntryNormal, entry.Data);
+                break;
             case MessageType.AppendResponse:
                 progress.RecentActive = true;
                 HandleAppendResponse(message, progress);

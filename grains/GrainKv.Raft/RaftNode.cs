@@ -132,6 +132,20 @@ public sealed partial class RaftNode
 
     public RaftError? Propose(ByteString command) => AppendAsLeader(EntryType.EntryNormal, command);
 
+    /// <summary>
+    /// A follower's proposal, sent to the leader it knows to append as its own (etcd's MsgProp); no index is known here,
+    /// so the proposer recognises the entry by its content when it applies it. The leader of this term is the only
+    /// node that can append it, and only in this term: it drops a proposal of an older term, and one that arrives while
+    /// it hands leadership over. So once an entry of a later term is applied here, a forwarded proposal not applied by
+    /// then never will be. Refused when this node leads (propose instead) or knows no leader.
+    /// </summary>
+    public RaftError? Forward(ByteString command)
+    {
+        if (Role == RaftRole.Leader || LeaderId == 0) return RaftError.NotLeader;
+        Send(new Message { Type = MessageType.Propose, To = LeaderId, Entries = { new Entry { Type = EntryType.EntryNormal, Data = command } } });
+        return null;
+    }
+
     public RaftError? ProposeConfChange(ConfChange change)
     {
         if (Role != RaftRole.Leader) return RaftError.NotLeader;

@@ -12,18 +12,6 @@ namespace GrainKv.Grains.Tests;
 public sealed class ReplicaCoreLeaderTests
 {
     [Fact]
-    public async Task Propose_OnAFollower_IsRefusedNamingTheLeaderItKnows()
-    {
-        var core = Follower(replicaId: 2);
-        Receive(core, from: 1, count: 1);
-
-        var reply = await core.Propose(Put("k"));
-
-        Assert.Equal(ShardError.NotLeader, reply.Error);
-        Assert.Equal(Leader, reply.LeaderId);
-    }
-
-    [Fact]
     public async Task Propose_BeforeAnyLeaderIsKnown_IsRefusedNamingNone()
     {
         var reply = await Follower(replicaId: 2).Propose(Put("k"));

@@ -15,7 +15,7 @@ namespace GrainKv.Grains.Replication;
 public sealed class LeaderFollower(Func<ulong, Task<ulong>> waitForLeader)
 {
     /// <summary>How long to look for a leader before answering "no leader" (etcd's clients retry that).</summary>
-    private static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan LeaderWait = TimeSpan.FromSeconds(5);
 
     private ulong _leaderId;
 

@@ -30,6 +30,13 @@ public sealed class ReplicaCore
     /// The command is kept too: the entry's data are its bytes, so applying it spares parsing them again.
     /// </summary>
     private readonly Dictionary<ulong, (TaskCompletionSource<ShardReply> Waiter, ulong Term, ShardCommand Command)> _proposals = [];
+    /// <summary>
+    /// Waiters for proposals this follower forwarded to its leader, by proposal id, with the term they were forwarded in
+    /// and when. The entry names this replica and the id, so applying it here answers the caller from this replica's
+    /// own state; ids start at this activation's generation, so an entry a predecessor forwarded never answers a new caller.
+    /// </summary>
+    private readonly Dictionary<ulong, ForwardedProposal> _forwarded = [];
+    private ulong _lastProposalId;
     private readonly Dictionary<ulong, PendingRead> _readsAwaitingIndex = [];
     /// <summary>Answers owed once the applied index reaches theirs: reads past their ReadIndex round, and answers passed on from the leader.</summary>
     private readonly List<AwaitingApply> _awaitingApply = [];
@@ -56,7 +63,17 @@ public sealed class ReplicaCore
         _appliedIndex = appliedIndex;
         _snapshotIndex = appliedIndex;
         _timing = timing;
+        _lastProposalId = generation << ProposalIdBits;
     }
+
+    /// <summary>Bits of a proposal id below the generation: that many forwarded proposals per activation.</summary>
+    private const int ProposalIdBits = 40;
+
+    /// <summary>
+    /// How long a forwarded proposal is waited for before it is given up as lost (its message dropped on the way, or by
+    /// a leader handing over that kept its term): long after any caller's request deadline, so only memory is at stake.
+    /// </summary>
+    private long ForwardedGiveUpMs => 20 * _timing.ElectionTimeoutMs;
 
     public ReplicaKey Key { get; }
     public ulong Generation { get; }
@@ -82,20 +99,35 @@ public sealed class ReplicaCore
     {
         get
         {
-            lock (_gate) return _proposals.Count;
+            lock (_gate) return _proposals.Count + _forwarded.Count;
         }
     }
 
+    /// <summary>
+    /// A write: appended here if this replica leads, else forwarded to the leader it knows and answered once applied
+    /// here (as etcd answers on the member that took the request); refused, naming the leader known, if it knows none.
+    /// </summary>
     public Task<ShardReply> Propose(ShardCommand command)
     {
         var waiter = NewWaiter();
         lock (_gate)
         {
             if (_stopped) return Task.FromResult(new ShardReply { Error = ShardError.NotLeader });
+            if (_node.Role != RaftRole.Leader && _node.LeaderId != 0) return Forward(command, waiter);
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term, command);
         }
+        return waiter.Task;
+    }
+
+    /// <summary>Sends <paramref name="command"/> to the leader this follower knows. The caller holds the gate.</summary>
+    private Task<ShardReply> Forward(ShardCommand command, TaskCompletionSource<ShardReply> waiter)
+    {
+        command.Proposer = Key.ReplicaId;
+        command.ProposalId = ++_lastProposalId;
+        if (_node.Forward(command.ToByteString()) is { } error) return Task.FromResult(Refused(Failed(ToShardError(error))));
+        _forwarded[command.ProposalId] = new ForwardedProposal(waiter, _node.Term, _timing.NowMs());
         return waiter.Task;
     }
 
@@ -215,6 +247,7 @@ public sealed class ReplicaCore
         {
             _node.Tick();
             TrackLeadership();
+            GiveUpLostForwards();
             if (!_leading) return;
             foreach (var lease in _stateMachine.ExpiredLeases(_timing.NowMs(), ReplicaTiming.RevokesPerCheck))
             {
@@ -259,6 +292,8 @@ public sealed class ReplicaCore
                     _proposals.Remove(index, out var unknown);
                     answers.Add((unknown.Waiter, Failed(ShardError.Timeout)));
                 }
+                foreach (var forwarded in _forwarded.Values) answers.Add((forwarded.Waiter, Failed(ShardError.Timeout)));
+                _forwarded.Clear();
             }
             foreach (var entry in ready.CommittedEntries)
             {
@@ -266,9 +301,16 @@ public sealed class ReplicaCore
                 _appliedIndex = entry.Index;
                 var proposed = _proposals.Remove(entry.Index, out var proposal);
                 var ours = proposed && proposal.Term == entry.Term;
-                var applied = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
-                    ? _stateMachine.Apply(ours ? proposal.Command : ShardCommand.Parser.ParseFrom(entry.Data.Span), _timing.NowMs())
+                var command = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
+                    ? ours ? proposal.Command : ShardCommand.Parser.ParseFrom(entry.Data.Span)
                     : null;
+                var applied = command is null ? null : _stateMachine.Apply(command, _timing.NowMs());
+                if (command is { ProposalId: not 0 } && command.Proposer == Key.ReplicaId && _forwarded.Remove(command.ProposalId, out var forwarded))
+                {
+                    applied!.AppliedIndex = entry.Index;
+                    applied.LeaderId = _node.LeaderId;
+                    answers.Add((forwarded.Waiter, AnswerHere(applied)));
+                }
                 if (!proposed) continue;
                 if (ours && applied is not null)
                 {
@@ -280,6 +322,7 @@ public sealed class ReplicaCore
                     answers.Add((proposal.Waiter, Failed(ShardError.LeaderChanged)));
                 }
             }
+            if (ready.CommittedEntries.Count > 0) RefuseForwardsOfTermsBefore(ready.CommittedEntries[^1].Term, answers);
             foreach (var state in ready.ReadStates)
             {
                 if (_readsAwaitingIndex.Remove(state.RequestId, out var read)) _awaitingApply.Add(new AwaitingApply(state.Index, read.Waiter, () => Serve(read.Request)));
@@ -403,6 +446,32 @@ public sealed class ReplicaCore
     }
 
     /// <summary>
+    /// Only the leader of the term a proposal was forwarded in can have appended it: once an entry of a later term is
+    /// applied, one still unapplied never will be, and is refused as a proposal overwritten on the leader is. The caller holds the gate.
+    /// </summary>
+    private void RefuseForwardsOfTermsBefore(ulong term, List<(TaskCompletionSource<ShardReply>, ShardReply)> answers)
+    {
+        if (_forwarded.Count == 0) return;
+        foreach (var (id, forwarded) in _forwarded.Where(f => f.Value.Term < term).ToArray())
+        {
+            _forwarded.Remove(id);
+            answers.Add((forwarded.Waiter, Failed(ShardError.LeaderChanged)));
+        }
+    }
+
+    /// <summary>Forwarded proposals waited for past any caller's deadline: their outcome is unknown. The caller holds the gate.</summary>
+    private void GiveUpLostForwards()
+    {
+        if (_forwarded.Count == 0) return;
+        var horizon = _timing.NowMs() - ForwardedGiveUpMs;
+        foreach (var (id, forwarded) in _forwarded.Where(f => f.Value.SentMs < horizon).ToArray())
+        {
+            _forwarded.Remove(id);
+            forwarded.Waiter.TrySetResult(Failed(ShardError.Timeout));
+        }
+    }
+
+    /// <summary>
     /// The node dropped the reads it had not confirmed when it stopped leading: refuse them now, so
     /// callers (a keep-alive stream among them) go to the new leader instead of timing out.
     /// </summary>
@@ -465,9 +534,11 @@ public sealed class ReplicaCore
             _stopped = true;
             foreach (var waiting in _awaitingLeader) waiting.Waiter.TrySetResult(0);
             _awaitingLeader.Clear();
-            waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter), .. _awaitingApply.Select(a => a.Waiter)];
-            Interlocked.Add(ref _proposalsFailed, _proposals.Count);
+            waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _forwarded.Values.Select(f => f.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter),
+                .. _awaitingApply.Select(a => a.Waiter)];
+            Interlocked.Add(ref _proposalsFailed, _proposals.Count + _forwarded.Count);
             _proposals.Clear();
+            _forwarded.Clear();
             _readsAwaitingIndex.Clear();
             _awaitingApply.Clear();
         }
@@ -514,6 +585,8 @@ public sealed class ReplicaCore
     };
 
     private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter);
+
+    private sealed record ForwardedProposal(TaskCompletionSource<ShardReply> Waiter, ulong Term, long SentMs);
 
     private sealed record AwaitingApply(ulong Index, TaskCompletionSource<ShardReply> Waiter, Func<ShardReply> Answer);
 

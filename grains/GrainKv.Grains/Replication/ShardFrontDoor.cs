@@ -58,14 +58,41 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     private IReplicaGrain Nearest => Replica(NearestId);
 
     /// <summary>
-    /// Proposes on the leader, unless the write needs space this silo has not got: then, as etcd, this member's NOSPACE
-    /// alarm is raised and the write refused; from then on every replica refuses such writes at apply.
+    /// Proposes through this silo's replica, which forwards the write to its leader when it follows one (as an etcd
+    /// member does), or on the leader from a silo without a running replica; unless the write needs space this silo has
+    /// not got: then, as etcd, this member's NOSPACE alarm is raised and the write refused; from then on every replica
+    /// refuses such writes at apply.
     /// </summary>
     public async Task<ShardReply> Propose(ShardCommand command)
     {
-        if (_quota.AlarmToRaise(command) is not { } raise) return await AnswerHere(await _leader.CallAsync(leader => ProposeOn(leader, command), idempotent: false));
-        var raised = await _frontDoors.For(_map.ClusterStateShard).Propose(raise);
-        return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
+        if (_quota.AlarmToRaise(command) is { } raise)
+        {
+            var raised = await _frontDoors.For(_map.ClusterStateShard).Propose(raise);
+            return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
+        }
+        if (Local(_identity.MemberId) is { } local) return await ProposeHere(local, command);
+        return await AnswerHere(await _leader.CallAsync(leader => ProposeOn(leader, command), idempotent: false));
+    }
+
+    /// <summary>
+    /// A write through this silo's replica, answered by it once applied here. A replica that knows no leader (an
+    /// election under way) refuses without proposing: it is asked once more when it knows one, within the time a call
+    /// waits for a leader elsewhere, and "no leader" is the answer otherwise.
+    /// </summary>
+    private async Task<ShardReply> ProposeHere(ReplicaCore local, ShardCommand command)
+    {
+        var reply = await _driver.Propose(local, command);
+        if (reply.Error is not ShardError.NotLeader) return reply;
+        try
+        {
+            await local.WaitForLeader(stale: 0).WaitAsync(LeaderFollower.LeaderWait);
+        }
+        catch (TimeoutException)
+        {
+            return new ShardReply { Error = ShardError.NoLeader };
+        }
+        reply = await _driver.Propose(local, command);
+        return reply.Error is ShardError.NotLeader ? new ShardReply { Error = ShardError.NoLeader } : reply;
     }
 
     public async Task<ShardReply> Read(ShardRead read) =>
