@@ -12,8 +12,7 @@ public sealed class ReplicaCoreForwardingTests
     [Fact]
     public async Task Propose_OnAFollower_GoesToItsLeaderAndIsAnsweredHereOnceApplied()
     {
-        var core = Follower(replicaId: 2);
-        Receive(core, from: 1, count: 1);
+        var core = FollowingTheLeader();
 
         var reply = core.Propose(Put("k"));
         var forwarded = Assert.Single(Handle(core), m => m.Type == MessageType.Propose);
@@ -33,8 +32,7 @@ public sealed class ReplicaCoreForwardingTests
     [Fact]
     public void Propose_OnAFollower_AnotherFollowersEntryWithTheSameIdAnswersNothing()
     {
-        var core = Follower(replicaId: 2);
-        Receive(core, from: 1, count: 1);
+        var core = FollowingTheLeader();
         var reply = core.Propose(Put("k"));
         var forwarded = ShardCommand.Parser.ParseFrom(Assert.Single(Assert.Single(Handle(core), m => m.Type == MessageType.Propose).Entries).Data);
 
@@ -50,8 +48,7 @@ public sealed class ReplicaCoreForwardingTests
     [Fact]
     public async Task Propose_OnAFollower_EntryOfALaterTermAppliedFirst_RefusedAsNeverApplied()
     {
-        var core = Follower(replicaId: 2);
-        Receive(core, from: 1, count: 1);
+        var core = FollowingTheLeader();
         var reply = core.Propose(Put("lost"));
         Handle(core);
 
@@ -67,13 +64,20 @@ public sealed class ReplicaCoreForwardingTests
     [Fact]
     public async Task Propose_OnAFollower_ReplicaStops_AnsweredStopped()
     {
-        var core = Follower(replicaId: 2);
-        Receive(core, from: 1, count: 1);
+        var core = FollowingTheLeader();
         var reply = core.Propose(Put("k"));
 
         core.Stop();
 
         Assert.Equal(ShardError.Stopped, (await reply).Error);
+    }
+
+    /// <summary>Replica 2, which has heard from its leader, replica 1, and applied its first entry.</summary>
+    private static ReplicaCore FollowingTheLeader()
+    {
+        var core = Follower(replicaId: 2);
+        Receive(core, from: 1, count: 1);
+        return core;
     }
 
     /// <summary>Handles what the core made ready as ReplicaDriver would; returns the messages it sent.</summary>

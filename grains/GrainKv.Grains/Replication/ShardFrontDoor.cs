@@ -7,8 +7,8 @@ namespace GrainKv.Grains.Replication;
 /// <summary>
 /// A shard's front door on this silo: hands proposals to this silo's replica, which forwards them to its leader, and
 /// linearizable reads to the replica that leads the group, wherever it is, following leader changes, and answers both
-/// through this silo's own replica; serves serializable reads from the nearest replica. Leadership is learned from the nearest replica, which tells when it knows a leader,
-/// and from the leader a refusing replica names. One per shard on each silo (<see cref="SiloFrontDoors"/>); it only
+/// through this silo's own replica; serves serializable reads from the nearest replica. Leadership is learned from the
+/// nearest replica, which tells when it knows a leader, and from the leader a refusing replica names. One per shard on each silo (<see cref="SiloFrontDoors"/>); it only
 /// forwards, so calls run concurrently. This silo's own replica, once its grain has started it, is called directly
 /// rather than through a grain call to itself (which cost the put path 0.9x of its throughput).
 /// </summary>
