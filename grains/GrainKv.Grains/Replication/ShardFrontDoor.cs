@@ -46,9 +46,6 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     /// <summary>The replica, if it is this silo's own and running.</summary>
     private ReplicaCore? Local(ulong replicaId) => replicaId == _identity.MemberId ? _starter.Running(_shardId) : null;
 
-    private Task<ShardReply> ProposeOn(ulong replicaId, ShardCommand command) =>
-        Local(replicaId) is { } core ? _driver.Propose(core, command) : Replica(replicaId).Propose(command);
-
     private Task<ShardReply> ReadOn(ulong replicaId, ShardRead read) =>
         Local(replicaId) is { } core ? _driver.Read(core, read) : Replica(replicaId).Read(read);
 
@@ -71,7 +68,7 @@ public sealed class ShardFrontDoor : IShardFrontDoor
             return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
         }
         if (Local(_identity.MemberId) is { } local) return await ProposeHere(local, command);
-        return await AnswerHere(await _leader.CallAsync(leader => ProposeOn(leader, command), idempotent: false));
+        return await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Propose(command), idempotent: false));
     }
 
     /// <summary>
