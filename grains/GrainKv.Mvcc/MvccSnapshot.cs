@@ -5,30 +5,65 @@ using Mvccpb;
 namespace GrainKv.Mvcc;
 
 /// <summary>
-/// The binary snapshot of a store: magic, format version, revision, compact revision, then every key in
-/// order with its retained versions (main, sub, and for a put: create revision, version, lease, value).
-/// mod_revision is the version's main revision and is not stored twice.
+/// A store's state captured in one instant and written later, on any thread, while the store goes on changing. The
+/// capture copies only references: every key's retained versions, which are never changed once recorded (a
+/// compaction removes versions from the store's lists, not from this copy). The binary format: magic, format
+/// version, revision, compact revision, then every key in order with its retained versions (main, sub, and for a put:
+/// create revision, version, lease, value). mod_revision is the version's main revision and is not stored twice.
 /// </summary>
-internal static class MvccSnapshot
+public sealed class MvccSnapshot
 {
     private const uint Magic = 0x564D_4B47; // "GKMV" little-endian
     private const int FormatVersion = 1;
     private const byte PutMarker = 0;
     private const byte TombstoneMarker = 1;
 
-    public static void Write(MvccStore store, Stream destination)
+    private readonly long _revision;
+    private readonly long _compactRevision;
+    private readonly ByteString[] _keys;
+    /// <summary>How many of <see cref="_versions"/> each key holds, in key order.</summary>
+    private readonly int[] _versionCounts;
+    private readonly KeyVersion[] _versions;
+
+    private MvccSnapshot(long revision, long compactRevision, ByteString[] keys, int[] versionCounts, KeyVersion[] versions)
+    {
+        _revision = revision;
+        _compactRevision = compactRevision;
+        _keys = keys;
+        _versionCounts = versionCounts;
+        _versions = versions;
+    }
+
+    internal static MvccSnapshot Capture(MvccStore store)
+    {
+        var keys = new ByteString[store.Index.Count];
+        var versionCounts = new int[keys.Length];
+        var versions = new List<KeyVersion>(keys.Length);
+        var k = 0;
+        for (var cursor = store.Index.Seek([]); cursor.IsValid; cursor.MoveNext(), k++)
+        {
+            var history = cursor.Value;
+            keys[k] = history.Key;
+            versionCounts[k] = history.Versions.Length;
+            versions.AddRange(history.Versions);
+        }
+        return new MvccSnapshot(store.Revision, store.CompactRevision, keys, versionCounts, [.. versions]);
+    }
+
+    public void WriteTo(Stream destination)
     {
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write7BitEncodedInt(FormatVersion);
-        writer.Write(store.Revision);
-        writer.Write(store.CompactRevision);
-        writer.Write7BitEncodedInt(store.Index.Count);
-        for (var cursor = store.Index.Seek([]); cursor.IsValid; cursor.MoveNext())
+        writer.Write(_revision);
+        writer.Write(_compactRevision);
+        writer.Write7BitEncodedInt(_keys.Length);
+        var next = 0;
+        for (var k = 0; k < _keys.Length; k++)
         {
-            var history = cursor.Value;
-            WriteBytes(writer, history.Key);
-            var versions = history.Versions;
+            WriteBytes(writer, _keys[k]);
+            var versions = _versions.AsSpan(next, _versionCounts[k]);
+            next += versions.Length;
             writer.Write7BitEncodedInt(versions.Length);
             foreach (var version in versions)
             {
@@ -48,7 +83,7 @@ internal static class MvccSnapshot
         }
     }
 
-    public static MvccStore Read(Stream source, ILeaseLookup? leases)
+    internal static MvccStore Read(Stream source, ILeaseLookup? leases)
     {
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
         if (reader.ReadUInt32() != Magic)

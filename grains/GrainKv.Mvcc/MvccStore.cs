@@ -171,12 +171,19 @@ public sealed class MvccStore
     public uint Hash()
     {
         using var crc = new Crc32Stream();
-        MvccSnapshot.Write(this, crc);
+        MvccSnapshot.Capture(this).WriteTo(crc);
         return crc.Value;
     }
 
     /// <summary>Writes every retained version, the revision and the compact revision; see <see cref="Restore"/>.</summary>
-    public void WriteSnapshot(Stream destination) => MvccSnapshot.Write(this, destination);
+    public void WriteSnapshot(Stream destination) => CaptureSnapshot().WriteTo(destination);
+
+    /// <summary>The state as of now, to be written while the store goes on (no write may be in progress).</summary>
+    public MvccSnapshot CaptureSnapshot()
+    {
+        Invariant.Check(_pendingChanges == 0, "a snapshot is captured between writes");
+        return MvccSnapshot.Capture(this);
+    }
 
     /// <summary>A store that answers every read exactly as the one that wrote the snapshot.</summary>
     public static MvccStore Restore(Stream source, ILeaseLookup? leases = null) => MvccSnapshot.Read(source, leases);

@@ -25,12 +25,13 @@ internal static class GroupWriteApplier
 
         if (write.Snapshot is { } snapshot)
         {
-            var incoming = snapshot.Metadata;
-            if (!TailContinues(incoming, transaction.EntryTerm(groupId, incoming.Index), transaction.SnapshotPosition(groupId)))
-            {
-                transaction.DeleteAllEntries(groupId);
-            }
+            KeepOnlyATailThatContinues(transaction, groupId, snapshot.Metadata);
             transaction.ReplaceSnapshot(groupId, snapshot);
+        }
+        if (write.StagedSnapshot is { } staged)
+        {
+            KeepOnlyATailThatContinues(transaction, groupId, staged.Metadata);
+            transaction.AdoptStagedSnapshot(groupId, write.Generation, staged);
         }
         if (write.Entries.Count > 0)
         {
@@ -48,6 +49,14 @@ internal static class GroupWriteApplier
         if (write.ConfState is { } confState)
         {
             transaction.UpdateConfState(groupId, confState);
+        }
+    }
+
+    private static void KeepOnlyATailThatContinues(ILogWriteTransaction transaction, ulong groupId, SnapshotMetadata incoming)
+    {
+        if (!TailContinues(incoming, transaction.EntryTerm(groupId, incoming.Index), transaction.SnapshotPosition(groupId)))
+        {
+            transaction.DeleteAllEntries(groupId);
         }
     }
 

@@ -16,7 +16,14 @@ internal interface ILogWriteTransaction
     /// <summary>Index and term of the stored snapshot (no configuration), or null.</summary>
     SnapshotMetadata? SnapshotPosition(ulong groupId);
 
+    /// <summary>Stores <paramref name="snapshot"/>, data and all, as the group's snapshot; deletes every staged one.</summary>
     void ReplaceSnapshot(ulong groupId, Snapshot snapshot);
+
+    /// <summary>
+    /// Makes the snapshot staged with <paramref name="generation"/> the group's snapshot; deletes every other staged one.
+    /// Throws <see cref="InvalidOperationException"/> when not all of its data is staged.
+    /// </summary>
+    void AdoptStagedSnapshot(ulong groupId, ulong generation, StagedSnapshot staged);
 
     void DeleteAllEntries(ulong groupId);
 

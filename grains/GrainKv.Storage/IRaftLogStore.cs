@@ -1,3 +1,5 @@
+using GrainKv.Raft;
+
 namespace GrainKv.Storage;
 
 /// <summary>
@@ -21,6 +23,15 @@ public interface IRaftLogStore : IAsyncDisposable
     /// group's current one.
     /// </summary>
     Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct);
+
+    /// <summary>
+    /// Saves a snapshot's data where a later <see cref="GroupWrite.StagedSnapshot"/> with the same generation makes it
+    /// the group's snapshot without copying it: in chunks, each durable in a short transaction of its own, so a
+    /// <see cref="SaveAsync"/> meanwhile waits for one chunk at most, never for the whole snapshot. Until a write
+    /// adopts it, the data is no part of the group's state; a crash leaves it unreferenced, and the group's next
+    /// stored snapshot deletes it.
+    /// </summary>
+    Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, Snapshot snapshot, CancellationToken ct);
 
     /// <summary>
     /// etcd's defragment: gives the space of compacted log prefixes and replaced snapshots back, where the store

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using GrainKv.Raft;
 
 namespace GrainKv.Storage;
@@ -10,6 +11,9 @@ internal sealed class InMemoryGroupRecord
     public ConfState ConfState { get; set; } = new();
     public Snapshot? Snapshot { get; set; }
 
+    /// <summary>Snapshot data staged and not adopted yet, by the generation that staged it and the snapshot's index.</summary>
+    public Dictionary<(ulong Generation, ulong Index), ByteString> StagedData { get; private init; } = [];
+
     /// <summary>Sorted by index: entries are only ever appended after a suffix was deleted.</summary>
     public List<Entry> Entries { get; private init; } = [];
 
@@ -20,6 +24,7 @@ internal sealed class InMemoryGroupRecord
         HardState = HardState,
         ConfState = ConfState,
         Snapshot = Snapshot,
+        StagedData = new(StagedData),
         Entries = [.. Entries],
     };
 

@@ -27,7 +27,21 @@ internal sealed class InMemoryLogTransaction(Dictionary<ulong, InMemoryGroupReco
     public SnapshotMetadata? SnapshotPosition(ulong groupId) =>
         Read(groupId)?.Snapshot?.Metadata is { } metadata ? new SnapshotMetadata { Index = metadata.Index, Term = metadata.Term } : null;
 
-    public void ReplaceSnapshot(ulong groupId, Snapshot snapshot) => Stage(groupId).Snapshot = snapshot.Clone();
+    public void ReplaceSnapshot(ulong groupId, Snapshot snapshot)
+    {
+        var record = Stage(groupId);
+        record.Snapshot = snapshot.Clone();
+        record.StagedData.Clear();
+    }
+
+    public void AdoptStagedSnapshot(ulong groupId, ulong generation, StagedSnapshot staged)
+    {
+        var record = Stage(groupId);
+        var found = record.StagedData.TryGetValue((generation, staged.Metadata.Index), out var data);
+        SnapshotChunks.EnsureAllStaged(groupId, generation, staged, found ? staged.Chunks : 0);
+        record.Snapshot = new Snapshot { Metadata = staged.Metadata.Clone(), Data = data! };
+        record.StagedData.Clear();
+    }
 
     public void DeleteAllEntries(ulong groupId) => Stage(groupId).Entries.Clear();
 

@@ -5,7 +5,8 @@ namespace GrainKv.Storage;
 /// ON CONFLICT upserts and RETURNING. Only the schema (<see cref="SqliteSchema"/>, <see cref="PostgresSchema"/>) is
 /// per dialect, plus PostgreSQL's row locks and bulk insert (<see cref="PostgresSql"/>).
 /// <c>wal.data</c> holds the whole serialized <see cref="GrainKv.Raft.Entry"/> (its type travels with it);
-/// <c>snapshot.data</c> the whole serialized <see cref="GrainKv.Raft.Snapshot"/>; <c>raft_state.conf</c> a
+/// <c>snapshot.data</c> the whole serialized <see cref="GrainKv.Raft.Snapshot"/>, or only its metadata when
+/// <c>staged_generation</c> names the chunks in <c>snapshot_chunk</c> that hold its data; <c>raft_state.conf</c> a
 /// serialized <see cref="GrainKv.Raft.ConfState"/>. The idx and term columns repeat what the messages hold, for
 /// the queries. "commit" is quoted because it is a keyword in both dialects.
 /// </summary>
@@ -25,14 +26,34 @@ internal static class LogStoreSql
 
     public const string UpdateConf = "UPDATE raft_state SET conf = @conf WHERE group_id = @group_id";
 
-    public const string SelectSnapshot = "SELECT data FROM snapshot WHERE group_id = @group_id";
+    public const string SelectSnapshot = "SELECT data, staged_generation, staged_chunks FROM snapshot WHERE group_id = @group_id";
 
     public const string SelectSnapshotPosition = "SELECT idx, term FROM snapshot WHERE group_id = @group_id";
 
+    /// <summary>A NULL <c>@staged_generation</c> (and 0 chunks) stores the data inline.</summary>
     public const string UpsertSnapshot = """
-        INSERT INTO snapshot (group_id, idx, term, data) VALUES (@group_id, @idx, @term, @data)
-        ON CONFLICT (group_id) DO UPDATE SET idx = excluded.idx, term = excluded.term, data = excluded.data
+        INSERT INTO snapshot (group_id, idx, term, data, staged_generation, staged_chunks)
+        VALUES (@group_id, @idx, @term, @data, @staged_generation, @staged_chunks)
+        ON CONFLICT (group_id) DO UPDATE SET idx = excluded.idx, term = excluded.term, data = excluded.data,
+            staged_generation = excluded.staged_generation, staged_chunks = excluded.staged_chunks
         """;
+
+    /// <summary>A retried staging writes the same chunk again.</summary>
+    public const string UpsertSnapshotChunk = """
+        INSERT INTO snapshot_chunk (group_id, generation, idx, seq, data) VALUES (@group_id, @generation, @idx, @seq, @data)
+        ON CONFLICT (group_id, generation, idx, seq) DO UPDATE SET data = excluded.data
+        """;
+
+    public const string SelectSnapshotChunks =
+        "SELECT data FROM snapshot_chunk WHERE group_id = @group_id AND generation = @generation AND idx = @idx ORDER BY seq";
+
+    public const string CountSnapshotChunks =
+        "SELECT COUNT(*) FROM snapshot_chunk WHERE group_id = @group_id AND generation = @generation AND idx = @idx";
+
+    public const string DeleteSnapshotChunks = "DELETE FROM snapshot_chunk WHERE group_id = @group_id";
+
+    public const string DeleteOtherSnapshotChunks =
+        "DELETE FROM snapshot_chunk WHERE group_id = @group_id AND NOT (generation = @generation AND idx = @idx)";
 
     public const string SelectEntryTerm = "SELECT term FROM wal WHERE group_id = @group_id AND idx = @idx";
 

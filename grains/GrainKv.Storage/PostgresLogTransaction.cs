@@ -72,9 +72,30 @@ internal sealed class PostgresLogTransaction : ILogWriteTransaction, IAsyncDispo
             : null;
     }
 
-    public void ReplaceSnapshot(ulong groupId, Snapshot snapshot) =>
-        Queue(LogStoreSql.UpsertSnapshot, GroupId(groupId), Idx(snapshot.Metadata.Index), Term(snapshot.Metadata.Term),
-            new NpgsqlParameter<byte[]>("data", snapshot.ToByteArray()));
+    public void ReplaceSnapshot(ulong groupId, Snapshot snapshot)
+    {
+        UpsertSnapshot(groupId, snapshot.Metadata, snapshot.ToByteArray(), stagedGeneration: null, stagedChunks: 0);
+        Queue(LogStoreSql.DeleteSnapshotChunks, GroupId(groupId));
+    }
+
+    public void AdoptStagedSnapshot(ulong groupId, ulong generation, StagedSnapshot staged)
+    {
+        Flush();
+        using (var count = Command(LogStoreSql.CountSnapshotChunks, GroupId(groupId), Idx(staged.Metadata.Index),
+            new NpgsqlParameter<long>("generation", ToColumn(generation))))
+        {
+            SnapshotChunks.EnsureAllStaged(groupId, generation, staged, (long)count.ExecuteScalar()!);
+        }
+        UpsertSnapshot(groupId, staged.Metadata, SnapshotChunks.Row(staged), ToColumn(generation), staged.Chunks);
+        Queue(LogStoreSql.DeleteOtherSnapshotChunks, GroupId(groupId), Idx(staged.Metadata.Index),
+            new NpgsqlParameter<long>("generation", ToColumn(generation)));
+    }
+
+    private void UpsertSnapshot(ulong groupId, SnapshotMetadata metadata, byte[] row, long? stagedGeneration, int stagedChunks) =>
+        Queue(LogStoreSql.UpsertSnapshot, GroupId(groupId), Idx(metadata.Index), Term(metadata.Term),
+            new NpgsqlParameter<byte[]>("data", row),
+            new NpgsqlParameter("staged_generation", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = stagedGeneration is { } g ? g : DBNull.Value },
+            new NpgsqlParameter<int>("staged_chunks", stagedChunks));
 
     public void DeleteAllEntries(ulong groupId) => Queue(LogStoreSql.DeleteAllEntries, GroupId(groupId));
 

@@ -81,6 +81,30 @@ public sealed partial class PostgresRaftLogStore : IRaftLogStore
     }
 
     /// <summary>
+    /// Each chunk commits on its own, touching no row a save locks: saves go on alongside. A chunk may be written twice
+    /// (<see cref="RunAsync{T}"/>); the second write replaces the first.
+    /// </summary>
+    public async Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, Snapshot snapshot, CancellationToken ct)
+    {
+        var chunks = SnapshotChunks.Count(snapshot.Data);
+        for (var seq = 0; seq < chunks; seq++)
+        {
+            var chunk = SnapshotChunks.Chunk(snapshot.Data, seq);
+            var chunkSeq = seq;
+            await RunAsync(async connection =>
+            {
+                await using var command = GroupCommand(LogStoreSql.UpsertSnapshotChunk, connection, groupId);
+                command.Parameters.Add(new NpgsqlParameter<long>("generation", ToColumn(generation)));
+                command.Parameters.Add(new NpgsqlParameter<long>("idx", ToColumn(snapshot.Metadata.Index)));
+                command.Parameters.Add(new NpgsqlParameter<int>("seq", chunkSeq));
+                command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", chunk));
+                return await command.ExecuteNonQueryAsync(ct);
+            }, ct);
+        }
+        return new StagedSnapshot(snapshot.Metadata.Clone(), chunks);
+    }
+
+    /// <summary>
     /// <c>VACUUM FULL</c> of the store's tables: autovacuum makes the rows of compacted log prefixes and replaced
     /// snapshots reusable, but only a rewrite gives their space back, which pg_database_size (dbSize, the quota)
     /// counts. The rewrite holds each table's ACCESS EXCLUSIVE lock, so this silo's Raft writes wait for it, as
@@ -145,8 +169,25 @@ public sealed partial class PostgresRaftLogStore : IRaftLogStore
 
     private static async Task<Snapshot?> SelectSnapshotAsync(NpgsqlConnection connection, ulong groupId, CancellationToken ct)
     {
-        await using var command = GroupCommand(LogStoreSql.SelectSnapshot, connection, groupId);
-        return await command.ExecuteScalarAsync(ct) is byte[] data ? Snapshot.Parser.ParseFrom(data) : null;
+        byte[] row;
+        long stagedGeneration;
+        int stagedChunks;
+        await using (var command = GroupCommand(LogStoreSql.SelectSnapshot, connection, groupId))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            row = reader.GetFieldValue<byte[]>(0);
+            if (await reader.IsDBNullAsync(1, ct)) return Snapshot.Parser.ParseFrom(row);
+            stagedGeneration = reader.GetInt64(1);
+            stagedChunks = reader.GetInt32(2);
+        }
+        await using var chunksCommand = GroupCommand(LogStoreSql.SelectSnapshotChunks, connection, groupId);
+        chunksCommand.Parameters.Add(new NpgsqlParameter<long>("generation", stagedGeneration));
+        chunksCommand.Parameters.Add(new NpgsqlParameter<long>("idx", ToColumn(Snapshot.Parser.ParseFrom(row).Metadata.Index)));
+        await using var chunksReader = await chunksCommand.ExecuteReaderAsync(ct);
+        var chunks = new List<byte[]>(stagedChunks);
+        while (await chunksReader.ReadAsync(ct)) chunks.Add(chunksReader.GetFieldValue<byte[]>(0));
+        return SnapshotChunks.Assemble(row, stagedChunks, chunks);
     }
 
     private static async Task<List<Entry>> SelectEntriesAfterAsync(NpgsqlConnection connection, ulong groupId, ulong index, CancellationToken ct)

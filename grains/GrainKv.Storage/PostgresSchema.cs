@@ -35,6 +35,18 @@ internal static class PostgresSchema
             term bigint NOT NULL,
             data bytea NOT NULL);
         """,
+        // 2: snapshots saved in chunks off the Raft loop (IRaftLogStore.StageSnapshotAsync), then adopted by reference.
+        """
+        CREATE TABLE snapshot_chunk (
+            group_id bigint NOT NULL,
+            generation bigint NOT NULL,
+            idx bigint NOT NULL,
+            seq integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (group_id, generation, idx, seq));
+        ALTER TABLE snapshot ADD COLUMN staged_generation bigint;
+        ALTER TABLE snapshot ADD COLUMN staged_chunks integer NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

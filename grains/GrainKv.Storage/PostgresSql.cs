@@ -28,5 +28,5 @@ internal static class PostgresSql
         """;
 
     /// <summary>Rewrites the store's tables without their dead rows, giving the space back (VACUUM takes no parameters).</summary>
-    public const string VacuumFull = "VACUUM (FULL) wal, snapshot, raft_state";
+    public const string VacuumFull = "VACUUM (FULL) wal, snapshot, snapshot_chunk, raft_state";
 }

@@ -1,3 +1,4 @@
+using GrainKv.Raft;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -84,10 +85,32 @@ public sealed partial class SqliteRaftLogStore : IRaftLogStore
         }
     }
 
-    public async Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct)
+    public Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct)
     {
         GroupWriteApplier.EnsureWellFormed(writes);
-        if (writes.Count == 0) return;
+        if (writes.Count == 0) return Task.CompletedTask;
+        return InTransactionAsync(statements =>
+        {
+            foreach (var write in writes) GroupWriteApplier.Apply(statements, write);
+        }, ct);
+    }
+
+    /// <summary>One chunk per transaction, each taking the gate afresh: a save waits for one chunk at most.</summary>
+    public async Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, Snapshot snapshot, CancellationToken ct)
+    {
+        var chunks = SnapshotChunks.Count(snapshot.Data);
+        for (var seq = 0; seq < chunks; seq++)
+        {
+            var chunk = SnapshotChunks.Chunk(snapshot.Data, seq);
+            var index = snapshot.Metadata.Index;
+            await InTransactionAsync(statements => statements.UpsertSnapshotChunk(groupId, generation, index, seq, chunk), ct);
+        }
+        return new StagedSnapshot(snapshot.Metadata.Clone(), chunks);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction, holding the gate.</summary>
+    private async Task InTransactionAsync(Action<SqliteStatements> work, CancellationToken ct)
+    {
         await _gate.WaitAsync(ct);
         try
         {
@@ -97,7 +120,7 @@ public sealed partial class SqliteRaftLogStore : IRaftLogStore
             _statements.Transaction = transaction;
             try
             {
-                foreach (var write in writes) GroupWriteApplier.Apply(_statements, write);
+                work(_statements);
                 transaction.Commit();
             }
             finally

@@ -31,6 +31,18 @@ internal static class SqliteSchema
             term INTEGER NOT NULL,
             data BLOB NOT NULL);
         """,
+        // 2: snapshots saved in chunks off the Raft loop (IRaftLogStore.StageSnapshotAsync), then adopted by reference.
+        """
+        CREATE TABLE snapshot_chunk (
+            group_id INTEGER NOT NULL,
+            generation INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            seq integer NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (group_id, generation, idx, seq));
+        ALTER TABLE snapshot ADD COLUMN staged_generation INTEGER;
+        ALTER TABLE snapshot ADD COLUMN staged_chunks integer NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -15,6 +15,9 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     private const string Idx = "@idx";
     private const string Term = "@term";
     private const string Data = "@data";
+    private const string GenerationParameter = "@generation";
+    private const string StagedGeneration = "@staged_generation";
+    private const string StagedChunks = "@staged_chunks";
 
     private readonly SqliteCommand _claimGeneration;
     private readonly SqliteCommand _selectGeneration;
@@ -24,6 +27,11 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     private readonly SqliteCommand _selectSnapshot;
     private readonly SqliteCommand _selectSnapshotPosition;
     private readonly SqliteCommand _upsertSnapshot;
+    private readonly SqliteCommand _upsertSnapshotChunk;
+    private readonly SqliteCommand _selectSnapshotChunks;
+    private readonly SqliteCommand _countSnapshotChunks;
+    private readonly SqliteCommand _deleteSnapshotChunks;
+    private readonly SqliteCommand _deleteOtherSnapshotChunks;
     private readonly SqliteCommand _selectEntryTerm;
     private readonly SqliteCommand _selectEntriesAfter;
     private readonly SqliteCommand _insertEntry;
@@ -45,7 +53,17 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
             _selectSnapshot = Prepare(connection, LogStoreSql.SelectSnapshot, (GroupId, SqliteType.Integer)),
             _selectSnapshotPosition = Prepare(connection, LogStoreSql.SelectSnapshotPosition, (GroupId, SqliteType.Integer)),
             _upsertSnapshot = Prepare(connection, LogStoreSql.UpsertSnapshot,
-                (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer), (Term, SqliteType.Integer), (Data, SqliteType.Blob)),
+                (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer), (Term, SqliteType.Integer), (Data, SqliteType.Blob),
+                (StagedGeneration, SqliteType.Integer), (StagedChunks, SqliteType.Integer)),
+            _upsertSnapshotChunk = Prepare(connection, LogStoreSql.UpsertSnapshotChunk,
+                (GroupId, SqliteType.Integer), (GenerationParameter, SqliteType.Integer), (Idx, SqliteType.Integer), ("@seq", SqliteType.Integer), (Data, SqliteType.Blob)),
+            _selectSnapshotChunks = Prepare(connection, LogStoreSql.SelectSnapshotChunks,
+                (GroupId, SqliteType.Integer), (GenerationParameter, SqliteType.Integer), (Idx, SqliteType.Integer)),
+            _countSnapshotChunks = Prepare(connection, LogStoreSql.CountSnapshotChunks,
+                (GroupId, SqliteType.Integer), (GenerationParameter, SqliteType.Integer), (Idx, SqliteType.Integer)),
+            _deleteSnapshotChunks = Prepare(connection, LogStoreSql.DeleteSnapshotChunks, (GroupId, SqliteType.Integer)),
+            _deleteOtherSnapshotChunks = Prepare(connection, LogStoreSql.DeleteOtherSnapshotChunks,
+                (GroupId, SqliteType.Integer), (GenerationParameter, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _selectEntryTerm = Prepare(connection, LogStoreSql.SelectEntryTerm, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _selectEntriesAfter = Prepare(connection, LogStoreSql.SelectEntriesAfter, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _insertEntry = Prepare(connection, LogStoreSql.InsertEntry,
@@ -98,7 +116,35 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     public Snapshot? SelectSnapshot(ulong groupId)
     {
         Bind(_selectSnapshot, groupId);
-        return _selectSnapshot.ExecuteScalar() is byte[] data ? Snapshot.Parser.ParseFrom(data) : null;
+        byte[] row;
+        long stagedGeneration;
+        int stagedChunks;
+        using (var reader = _selectSnapshot.ExecuteReader())
+        {
+            if (!reader.Read()) return null;
+            row = reader.GetFieldValue<byte[]>(0);
+            if (reader.IsDBNull(1)) return Snapshot.Parser.ParseFrom(row);
+            stagedGeneration = reader.GetInt64(1);
+            stagedChunks = reader.GetInt32(2);
+        }
+        var position = Snapshot.Parser.ParseFrom(row).Metadata;
+        Bind(_selectSnapshotChunks, groupId, position.Index);
+        _selectSnapshotChunks.Parameters[GenerationParameter].Value = stagedGeneration;
+        var chunks = new List<byte[]>(stagedChunks);
+        using (var reader = _selectSnapshotChunks.ExecuteReader())
+        {
+            while (reader.Read()) chunks.Add(reader.GetFieldValue<byte[]>(0));
+        }
+        return SnapshotChunks.Assemble(row, stagedChunks, chunks);
+    }
+
+    public void UpsertSnapshotChunk(ulong groupId, ulong generation, ulong index, int seq, ReadOnlyMemory<byte> data)
+    {
+        Bind(_upsertSnapshotChunk, groupId, index);
+        _upsertSnapshotChunk.Parameters[GenerationParameter].Value = ToColumn(generation);
+        _upsertSnapshotChunk.Parameters["@seq"].Value = seq;
+        _upsertSnapshotChunk.Parameters[Data].Value = data.ToArray();
+        _upsertSnapshotChunk.ExecuteNonQuery();
     }
 
     public SnapshotMetadata? SnapshotPosition(ulong groupId)
@@ -112,10 +158,29 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
 
     public void ReplaceSnapshot(ulong groupId, Snapshot snapshot)
     {
-        Bind(_upsertSnapshot, groupId);
-        _upsertSnapshot.Parameters[Idx].Value = ToColumn(snapshot.Metadata.Index);
-        _upsertSnapshot.Parameters[Term].Value = ToColumn(snapshot.Metadata.Term);
-        _upsertSnapshot.Parameters[Data].Value = snapshot.ToByteArray();
+        UpsertSnapshot(groupId, snapshot.Metadata, snapshot.ToByteArray(), stagedGeneration: DBNull.Value, stagedChunks: 0);
+        Bind(_deleteSnapshotChunks, groupId);
+        _deleteSnapshotChunks.ExecuteNonQuery();
+    }
+
+    public void AdoptStagedSnapshot(ulong groupId, ulong generation, StagedSnapshot staged)
+    {
+        Bind(_countSnapshotChunks, groupId, staged.Metadata.Index);
+        _countSnapshotChunks.Parameters[GenerationParameter].Value = ToColumn(generation);
+        SnapshotChunks.EnsureAllStaged(groupId, generation, staged, (long)_countSnapshotChunks.ExecuteScalar()!);
+        UpsertSnapshot(groupId, staged.Metadata, SnapshotChunks.Row(staged), ToColumn(generation), staged.Chunks);
+        Bind(_deleteOtherSnapshotChunks, groupId, staged.Metadata.Index);
+        _deleteOtherSnapshotChunks.Parameters[GenerationParameter].Value = ToColumn(generation);
+        _deleteOtherSnapshotChunks.ExecuteNonQuery();
+    }
+
+    private void UpsertSnapshot(ulong groupId, SnapshotMetadata metadata, byte[] row, object stagedGeneration, int stagedChunks)
+    {
+        Bind(_upsertSnapshot, groupId, metadata.Index);
+        _upsertSnapshot.Parameters[Term].Value = ToColumn(metadata.Term);
+        _upsertSnapshot.Parameters[Data].Value = row;
+        _upsertSnapshot.Parameters[StagedGeneration].Value = stagedGeneration;
+        _upsertSnapshot.Parameters[StagedChunks].Value = stagedChunks;
         _upsertSnapshot.ExecuteNonQuery();
     }
 

@@ -14,7 +14,7 @@ namespace GrainKv.Grains.Tests;
 public sealed class ReplicaCoreSnapshotTests
 {
     [Fact]
-    public void TakeSnapshotIfDue_LeaderSnapshotArrivesWhileAWriteIsInFlight_TakesNoneAndInstallsTheLeaders()
+    public void CaptureSnapshotIfDue_LeaderSnapshotArrivesWhileAWriteIsInFlight_TakesNoneAndInstallsTheLeaders()
     {
         var core = Follower(snapshotCount: 3);
         core.Step(Append(to: 2, from: 1, count: 5));
@@ -23,7 +23,7 @@ public sealed class ReplicaCoreSnapshotTests
 
         core.Step(InstallSnapshot(index: 10));
         core.Advance(inFlight);
-        var ownSnapshot = core.TakeSnapshotIfDue();
+        var ownSnapshot = core.CaptureSnapshotIfDue();
         var install = core.TakeReady()!;
         core.Apply(install);
         core.Advance(install);
@@ -31,6 +31,42 @@ public sealed class ReplicaCoreSnapshotTests
         Assert.Null(ownSnapshot);
         Assert.Equal(10UL, install.Snapshot?.Metadata.Index);
         Assert.Equal(10UL, core.GetStatus().AppliedIndex);
+    }
+
+    [Fact]
+    public void WouldCompactTheLog_ALeaderSnapshotInstalledWhileOursWasBeingSaved_IsFalseForOurs()
+    {
+        var core = Follower(snapshotCount: 3);
+        Receive(core, from: 1, count: 5);
+        var own = core.CaptureSnapshotIfDue()!;
+        Assert.True(core.WouldCompactTheLog(own.Metadata.Index));
+
+        core.Step(InstallSnapshot(index: 10));
+        var install = core.TakeReady()!;
+        core.Apply(install);
+        core.Advance(install);
+
+        Assert.Equal(5UL, own.Metadata.Index);
+        Assert.False(core.WouldCompactTheLog(own.Metadata.Index));
+    }
+
+    [Fact]
+    public void CaptureSnapshotIfDue_WritesTheStateOfTheInstantItWasTaken_NotOneChangedAfter()
+    {
+        var core = Follower(snapshotCount: 3);
+        Receive(core, from: 1, count: 3);
+        var capture = core.CaptureSnapshotIfDue()!;
+        using var expected = new MemoryStream();
+        capture.State.WriteTo(expected);
+
+        Receive(core, from: 4, count: 5);
+        var written = capture.Write();
+
+        Assert.Equal(3UL, written.Metadata.Index);
+        Assert.Equal(expected.ToArray(), written.Data.ToByteArray());
+        var restored = new ShardStateMachine(minLeaseTtlSeconds: 1);
+        restored.RestoreSnapshot(new MemoryStream(written.Data.ToByteArray()));
+        Assert.Equal(4, restored.Revision);
     }
 
     /// <summary>The leader compacted its log past what the follower has and sends its state at <paramref name="index"/> instead.</summary>

@@ -47,6 +47,9 @@ public sealed class FakeDisk(IRaftLogStore store, FakeTimeProvider time, TimeSpa
         await store.SaveAsync(writes, ct);
     }
 
+    public Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, GrainKv.Raft.Snapshot snapshot, CancellationToken ct) =>
+        store.StageSnapshotAsync(groupId, generation, snapshot, ct);
+
     public Task<ulong> ClaimGenerationAsync(ulong groupId, CancellationToken ct) => store.ClaimGenerationAsync(groupId, ct);
 
     public Task<StoredGroupState> LoadAsync(ulong groupId, CancellationToken ct) => store.LoadAsync(groupId, ct);

@@ -15,6 +15,7 @@ public sealed class ShardSimulationTests
 
         LinearizabilityChecker.Assert(sim.History, sim.Describe());
         Assert.True(sim.History.Any(o => !o.OutcomeUnknown), $"{sim.Describe()}: no call completed, so the history checks nothing");
+        Assert.True(sim.Cluster.Replicas.Any(r => r.Alive && r.StoredSnapshotIndex > 0), $"{sim.Describe()}: no snapshot was saved, so restarts from one went unchecked");
     }
 
     [Fact]

@@ -45,7 +45,9 @@ public sealed class SimulatedReplica : IRaftReplicaView
         StateMachine = recovered.StateMachine;
         Core = recovered.Core;
         // Every peer lives in a process of its own: every message goes over the network.
-        _processor = new ReadyProcessor(_disk, (_, message) => send(message), clock, TimeSpan.FromMilliseconds(options.TickMs), NullLogger.Instance);
+        // Snapshots are written inline, on the simulation's one thread; their staging takes disk time like a save.
+        _processor = new ReadyProcessor(_disk, (_, message) => send(message), clock, TimeSpan.FromMilliseconds(options.TickMs),
+            write => Task.FromResult(write()), Pump, NullLogger.Instance);
         _processor.Applied += (_, ready) => OnApplied(ready);
         _processor.Register(Core);
     }
@@ -62,6 +64,9 @@ public sealed class SimulatedReplica : IRaftReplicaView
     public bool Alive { get; private set; } = true;
 
     public IReadOnlyList<Entry> StoredEntries => _disk.StoredEntries;
+
+    /// <summary>The index of the snapshot on the disk: 0 until one was saved (staged and adopted, or received).</summary>
+    public ulong StoredSnapshotIndex => Await(_disk.Store.LoadAsync(ShardId, CancellationToken.None)).Snapshot?.Metadata.Index ?? 0;
 
     public IReadOnlyList<Entry> Applied => _appliedEntries;
 

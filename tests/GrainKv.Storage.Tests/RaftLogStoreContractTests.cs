@@ -9,7 +9,7 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
     private const ulong GroupA = 1;
     private const ulong GroupB = 2;
 
-    protected IRaftLogStore Store { get; private set; } = null!;
+    protected IRaftLogStore Store { get; set; } = null!;
 
     protected abstract Task<IRaftLogStore> OpenAsync();
 
@@ -385,6 +385,101 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
         Assert.Equal([5UL, 6, 7], Indexes(state));
     }
 
+    [Fact]
+    public async Task StagedSnapshot_AdoptedWithCompaction_LoadReturnsAllItsDataAndTheLaterEntries()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [.. Range(1, 10, term: 1)] }], default);
+        var snapshot = LargeSnapshot(index: 6, term: 1);
+
+        var staged = await Store.StageSnapshotAsync(GroupA, generation, snapshot, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { StagedSnapshot = staged, CompactThrough = 6 }], default);
+        Store = await ReopenAsync(Store);
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Equal(snapshot, state.Snapshot);
+        Assert.Equal([7UL, 8, 9, 10], Indexes(state));
+    }
+
+    [Fact]
+    public async Task StagedSnapshot_NotAdoptedBeforeTheStoreReopens_IsNoPartOfTheState()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [.. Range(1, 8, term: 1)] }], default);
+        var stored = Snapshot(index: 3, term: 1, "at 3");
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Snapshot = stored, CompactThrough = 3 }], default);
+
+        await Store.StageSnapshotAsync(GroupA, generation, LargeSnapshot(index: 6, term: 1), default);
+        Store = await ReopenAsync(Store);
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Equal(stored, state.Snapshot);
+        Assert.Equal([4UL, 5, 6, 7, 8], Indexes(state));
+    }
+
+    [Fact]
+    public async Task StagedSnapshot_ReplacedByALeadersSnapshotThenAnotherAdopted_LoadReturnsTheLatest()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [.. Range(1, 4, term: 1)] }], default);
+        var first = await Store.StageSnapshotAsync(GroupA, generation, LargeSnapshot(index: 4, term: 1), default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { StagedSnapshot = first, CompactThrough = 4 }], default);
+        var fromLeader = Snapshot(index: 9, term: 2, "the leader's at 9");
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Snapshot = fromLeader, CompactThrough = 9 }], default);
+        Assert.Equal(fromLeader, (await Store.LoadAsync(GroupA, default)).Snapshot);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { Entries = [.. Range(10, 12, term: 2)] }], default);
+        var latest = LargeSnapshot(index: 12, term: 2);
+
+        var second = await Store.StageSnapshotAsync(GroupA, generation, latest, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, generation) { StagedSnapshot = second, CompactThrough = 12 }], default);
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Equal(latest, state.Snapshot);
+        Assert.Empty(state.Entries);
+    }
+
+    [Fact]
+    public async Task StagedSnapshot_AdoptedWithAGenerationSinceFenced_ThrowsFencedAndStoresNothing()
+    {
+        var old = await Store.ClaimGenerationAsync(GroupA, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, old) { Entries = [.. Range(1, 4, term: 1)] }], default);
+        var staged = await Store.StageSnapshotAsync(GroupA, old, LargeSnapshot(index: 4, term: 1), default);
+        await Store.ClaimGenerationAsync(GroupA, default);
+
+        await Assert.ThrowsAsync<FencedWriteException>(() => Store.SaveAsync(
+            [new GroupWrite(GroupA, old) { StagedSnapshot = staged, CompactThrough = 4 }], default));
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Null(state.Snapshot);
+        Assert.Equal([1UL, 2, 3, 4], Indexes(state));
+    }
+
+    [Fact]
+    public async Task StagedSnapshot_StagedByAnotherGeneration_CannotBeAdoptedAndNothingIsStored()
+    {
+        var old = await Store.ClaimGenerationAsync(GroupA, default);
+        var staged = await Store.StageSnapshotAsync(GroupA, old, LargeSnapshot(index: 4, term: 1), default);
+        var current = await Store.ClaimGenerationAsync(GroupA, default);
+        await Store.SaveAsync([new GroupWrite(GroupA, current) { Entries = [.. Range(1, 4, term: 1)] }], default);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SaveAsync(
+            [new GroupWrite(GroupA, current) { StagedSnapshot = staged, CompactThrough = 4 }], default));
+        var state = await Store.LoadAsync(GroupA, default);
+
+        Assert.Null(state.Snapshot);
+        Assert.Equal([1UL, 2, 3, 4], Indexes(state));
+    }
+
+    [Fact]
+    public async Task SaveAsync_BothASnapshotAndAStagedOne_IsRefusedAsMalformed()
+    {
+        var generation = await Store.ClaimGenerationAsync(GroupA, default);
+        var staged = await Store.StageSnapshotAsync(GroupA, generation, LargeSnapshot(index: 4, term: 1), default);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.SaveAsync(
+            [new GroupWrite(GroupA, generation) { Snapshot = Snapshot(index: 4, term: 1, "at 4"), StagedSnapshot = staged }], default));
+    }
+
     private static Entry Entry(ulong index, ulong term, EntryType type = EntryType.EntryNormal) => new()
     {
         Index = index,
@@ -405,6 +500,18 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
         Metadata = new SnapshotMetadata { Index = index, Term = term, ConfState = new ConfState { Voters = { 1, 2, 3 } } },
         Data = ByteString.CopyFromUtf8(data),
     };
+
+    /// <summary>2.5 MiB of data: three chunks in the SQL stores, the last one short.</summary>
+    protected static Snapshot LargeSnapshot(ulong index, ulong term)
+    {
+        var data = new byte[5 << 19];
+        new Random((int)index).NextBytes(data);
+        return new Snapshot
+        {
+            Metadata = new SnapshotMetadata { Index = index, Term = term, ConfState = new ConfState { Voters = { 1, 2, 3 } } },
+            Data = ByteString.CopyFrom(data),
+        };
+    }
 
     private static ulong[] Indexes(StoredGroupState state) => [.. state.Entries.Select(entry => entry.Index)];
 }

@@ -65,7 +65,43 @@ public sealed class SqliteRaftLogStoreTests : RaftLogStoreContractTests
     {
         await Store.DisposeAsync();
 
-        Assert.Equal(1L, ReadScalar("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.LatestVersion, ReadScalar("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_DatabaseOfSchemaVersion1WithASnapshot_MigratesAndLoadsTheSnapshot()
+    {
+        var generation = await Store.ClaimGenerationAsync(1, default);
+        var snapshot = LargeSnapshot(index: 5, term: 1);
+        await Store.SaveAsync([new GroupWrite(1, generation) { Snapshot = snapshot }], default);
+        await Store.DisposeAsync();
+        // Back to version 1: what a database written before snapshots were staged holds.
+        ReadScalar("DROP TABLE snapshot_chunk");
+        ReadScalar("ALTER TABLE snapshot DROP COLUMN staged_generation");
+        ReadScalar("ALTER TABLE snapshot DROP COLUMN staged_chunks");
+        ReadScalar("DELETE FROM schema_version WHERE version > 1");
+
+        Store = await OpenAsync();
+        var state = await Store.LoadAsync(1, default);
+
+        Assert.Equal(snapshot, state.Snapshot);
+        Assert.Equal((long)SqliteSchema.LatestVersion, ReadScalar("SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task StagedSnapshot_Adopted_DeletesTheChunksOfEverySnapshotStagedBefore()
+    {
+        var generation = await Store.ClaimGenerationAsync(1, default);
+        await Store.SaveAsync([new GroupWrite(1, generation) { Entries = [.. Enumerable.Range(1, 8).Select(i => new GrainKv.Raft.Entry { Index = (ulong)i, Term = 1 })] }], default);
+        await Store.StageSnapshotAsync(1, generation, LargeSnapshot(index: 4, term: 1), default);
+        var staged = await Store.StageSnapshotAsync(1, generation, LargeSnapshot(index: 8, term: 1), default);
+
+        await Store.SaveAsync([new GroupWrite(1, generation) { StagedSnapshot = staged, CompactThrough = 8 }], default);
+        await Store.DisposeAsync();
+
+        Assert.Equal(3, staged.Chunks);
+        Assert.Equal(3L, ReadScalar("SELECT COUNT(*) FROM snapshot_chunk"));
+        Assert.Equal(8L, ReadScalar("SELECT DISTINCT idx FROM snapshot_chunk"));
     }
 
     [Fact]

@@ -11,7 +11,9 @@ namespace GrainKv.Grains.Replication;
 /// <summary>
 /// The replicas of one silo and the handling of what their nodes make ready: one storage
 /// transaction for everything all of them must sync, messages out, committed entries applied,
-/// then the acknowledgements that wait for durability, Advance, and snapshots when due.
+/// then the acknowledgements that wait for durability, Advance, and snapshots when due. A snapshot is captured on the
+/// loop (references only), written and staged in the store off it, and adopted with a later batch, so the loop never
+/// waits for a state that grows with the key space and its history.
 /// <see cref="ReplicaDriver"/> runs it on a silo; the simulation runs it over its in-memory store
 /// and virtual clock, so what the simulation checks is the code that ships. Proposals that arrive
 /// while a transaction is in flight wait in the nodes' unstable logs and go out together in the
@@ -46,20 +48,34 @@ public sealed partial class ReadyProcessor
     /// </summary>
     private readonly Dictionary<ReplicaKey, HardState> _unsyncedHardStates = [];
     private readonly List<(ReplicaCore Replica, RaftReady Ready)> _readies = [];
+
+    /// <summary>Replicas whose snapshot is being written and staged; touched only by <see cref="ProcessAsync"/>.</summary>
+    private readonly HashSet<ReplicaCore> _snapshotting = [];
+
+    /// <summary>Snapshots written and staged (or failed: no staged snapshot) off the loop, for the loop to adopt.</summary>
+    private readonly ConcurrentQueue<(ReplicaCore Replica, Snapshot? Snapshot, StagedSnapshot? Staged)> _stagedSnapshots = new();
+    private readonly List<(ReplicaCore Replica, Snapshot Snapshot, StagedSnapshot Staged)> _adoptions = [];
     private readonly IRaftLogStore _store;
     private readonly Action<ulong, Message> _sendToPeer;
     private readonly TimeProvider _time;
     private readonly TimeSpan _firstRetryDelay;
+    private readonly Func<Func<Snapshot>, Task<Snapshot>> _offLoop;
+    private readonly Action _wakeUp;
     private readonly ILogger _log;
 
     /// <param name="sendToPeer">Sends a message of a group to a replica that does not live here.</param>
     /// <param name="firstRetryDelay">How long a failed save waits before its first retry.</param>
-    public ReadyProcessor(IRaftLogStore store, Action<ulong, Message> sendToPeer, TimeProvider time, TimeSpan firstRetryDelay, ILogger log)
+    /// <param name="offLoop">Runs the writing of a snapshot where it does not hold up the loop (the thread pool; the simulation runs it inline).</param>
+    /// <param name="wakeUp">Has <see cref="ProcessAsync"/> run soon: a staged snapshot is waiting to be adopted.</param>
+    public ReadyProcessor(IRaftLogStore store, Action<ulong, Message> sendToPeer, TimeProvider time, TimeSpan firstRetryDelay,
+        Func<Func<Snapshot>, Task<Snapshot>> offLoop, Action wakeUp, ILogger log)
     {
         _store = store;
         _sendToPeer = sendToPeer;
         _time = time;
         _firstRetryDelay = firstRetryDelay;
+        _offLoop = offLoop;
+        _wakeUp = wakeUp;
         _log = log;
     }
 
@@ -87,7 +103,7 @@ public sealed partial class ReadyProcessor
         return true;
     }
 
-    /// <summary>Handles ready batches until no replica has one.</summary>
+    /// <summary>Handles ready batches and staged snapshots until no replica has either.</summary>
     public async Task ProcessAsync(CancellationToken ct)
     {
         while (true)
@@ -98,9 +114,19 @@ public sealed partial class ReadyProcessor
             {
                 if (replica.TakeReady() is { } ready) _readies.Add((replica, ready));
             }
-            if (_readies.Count == 0) return;
+            // After the readies: a snapshot from a leader that one of them carries has already made an older one useless.
+            TakeStagedSnapshots();
+            if (_readies.Count == 0 && _adoptions.Count == 0) return;
 
-            var writes = new List<GroupWrite>(_readies.Count);
+            var writes = new List<GroupWrite>(_readies.Count + _adoptions.Count);
+            foreach (var (replica, snapshot, staged) in _adoptions)
+            {
+                writes.Add(new GroupWrite(replica.Key.ShardId, replica.Generation)
+                {
+                    StagedSnapshot = staged,
+                    CompactThrough = snapshot.Metadata.Index,
+                });
+            }
             var entries = 0;
             foreach (var (replica, ready) in _readies)
             {
@@ -126,6 +152,14 @@ public sealed partial class ReadyProcessor
                 BatchEntries.Record(entries);
             }
 
+            foreach (var (replica, snapshot, _) in _adoptions)
+            {
+                if (!IsRegistered(replica)) continue;
+                replica.SnapshotPersisted(snapshot);
+                LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
+                // Entries applied while this one was saved may have made the next one due already.
+                SnapshotIfDue(replica, ct);
+            }
             foreach (var (replica, ready) in _readies)
             {
                 if (!IsRegistered(replica)) continue;
@@ -133,17 +167,49 @@ public sealed partial class ReadyProcessor
                 if (ready.Snapshot is not null) Apply(replica, ready);
                 replica.Advance(ready);
                 AppliedEntries.Add(ready.CommittedEntries.Count);
-                if (replica.TakeSnapshotIfDue() is { } snapshot)
-                {
-                    await PersistAsync([new GroupWrite(replica.Key.ShardId, replica.Generation)
-                    {
-                        Snapshot = snapshot,
-                        CompactThrough = snapshot.Metadata.Index,
-                    }], ct).ConfigureAwait(false);
-                    if (!IsRegistered(replica)) continue;
-                    replica.SnapshotPersisted(snapshot);
-                    LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
-                }
+                SnapshotIfDue(replica, ct);
+            }
+        }
+    }
+
+    /// <summary>Captures a snapshot when one is due and none is being saved, and saves it off the loop.</summary>
+    private void SnapshotIfDue(ReplicaCore replica, CancellationToken ct)
+    {
+        if (_snapshotting.Contains(replica) || replica.CaptureSnapshotIfDue() is not { } capture) return;
+        _snapshotting.Add(replica);
+        _ = StageSnapshotAsync(replica, capture, ct);
+    }
+
+    /// <summary>
+    /// Writes a captured snapshot and stages it in the store, off the loop, then hands it back to the loop to adopt.
+    /// A failure loses nothing: the log stays until the next snapshot, due after another snapshot count of entries.
+    /// </summary>
+    private async Task StageSnapshotAsync(ReplicaCore replica, SnapshotCapture capture, CancellationToken ct)
+    {
+        try
+        {
+            var snapshot = await _offLoop(capture.Write).ConfigureAwait(false);
+            var staged = await _store.StageSnapshotAsync(replica.Key.ShardId, replica.Generation, snapshot, ct).ConfigureAwait(false);
+            _stagedSnapshots.Enqueue((replica, snapshot, staged));
+        }
+        catch (Exception ex)
+        {
+            if (!ct.IsCancellationRequested) LogSnapshotFailed(replica.Key.ShardId, capture.Metadata.Index, ex);
+            _stagedSnapshots.Enqueue((replica, null, null));
+        }
+        _wakeUp();
+    }
+
+    /// <summary>The staged snapshots that still compact their replica's log, into <see cref="_adoptions"/>.</summary>
+    private void TakeStagedSnapshots()
+    {
+        _adoptions.Clear();
+        while (_stagedSnapshots.TryDequeue(out var done))
+        {
+            _snapshotting.Remove(done.Replica);
+            if (done is (var replica, { } snapshot, { } staged) && IsRegistered(replica) && replica.WouldCompactTheLog(snapshot.Metadata.Index))
+            {
+                _adoptions.Add((replica, snapshot, staged));
             }
         }
     }
@@ -225,6 +291,9 @@ public sealed partial class ReadyProcessor
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica {ReplicaId:x16} of shard {ShardId} stops: its writes with generation {Generation} are fenced by generation {CurrentGeneration}")]
     private partial void LogFenced(ulong shardId, ulong replicaId, ulong generation, ulong currentGeneration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {ShardId}: the snapshot at index {Index} could not be saved; the log is kept until the next one")]
+    private partial void LogSnapshotFailed(ulong shardId, ulong index, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shard {ShardId} snapshot at index {Index}; log compacted")]
     private partial void LogSnapshot(ulong shardId, ulong index);

@@ -206,24 +206,36 @@ public sealed class ReplicaCore
         }
     }
 
-    /// <summary>The applied state in the bytes a Raft snapshot of it holds, taken in one instant under the gate.</summary>
+    /// <summary>The applied state in the bytes a Raft snapshot of it holds, captured in one instant under the gate.</summary>
     public ReplicaImage TakeImage()
     {
+        var image = new ReplicaImage { ReplicaId = Key.ReplicaId };
+        ShardStateSnapshot state;
         lock (_gate)
         {
-            return new ReplicaImage { ReplicaId = Key.ReplicaId, AppliedIndex = _appliedIndex, Revision = _stateMachine.Revision, State = WriteState() };
+            image.AppliedIndex = _appliedIndex;
+            image.Revision = _stateMachine.Revision;
+            state = _stateMachine.CaptureSnapshot();
         }
+        image.State = state.ToByteString();
+        return image;
     }
 
     /// <summary>The CRC-32 of what <see cref="TakeImage"/> would carry, streamed rather than copied.</summary>
     public ReplicaHash Hash()
     {
+        var hash = new ReplicaHash { ReplicaId = Key.ReplicaId };
+        ShardStateSnapshot state;
         lock (_gate)
         {
-            using var crc = new Crc32Stream();
-            _stateMachine.WriteSnapshot(crc);
-            return new ReplicaHash { ReplicaId = Key.ReplicaId, AppliedIndex = _appliedIndex, Revision = _stateMachine.Revision, Hash = crc.Value };
+            hash.AppliedIndex = _appliedIndex;
+            hash.Revision = _stateMachine.Revision;
+            state = _stateMachine.CaptureSnapshot();
         }
+        using var crc = new Crc32Stream();
+        state.WriteTo(crc);
+        hash.Hash = crc.Value;
+        return hash;
     }
 
     public ShardReply TransferLeadership(ulong targetId)
@@ -481,8 +493,11 @@ public sealed class ReplicaCore
         _readsAwaitingIndex.Clear();
     }
 
-    /// <summary>A snapshot of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one.</summary>
-    public Snapshot? TakeSnapshotIfDue()
+    /// <summary>
+    /// A capture of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one: the
+    /// gate is held only to copy references, and the caller writes and saves the snapshot off the Raft loop.
+    /// </summary>
+    public SnapshotCapture? CaptureSnapshotIfDue()
     {
         lock (_gate)
         {
@@ -491,28 +506,26 @@ public sealed class ReplicaCore
             // while a write was in flight) and replaces the state once that lands: a snapshot of
             // the older state is of no use, and the log no longer knows its term.
             if (_appliedIndex < _node.SnapshotIndex) return null;
-            var snapshot = new Snapshot
-            {
-                Metadata = new SnapshotMetadata
+            var capture = new SnapshotCapture(
+                new SnapshotMetadata
                 {
                     Index = _appliedIndex,
                     Term = _node.TermAt(_appliedIndex),
                     ConfState = _node.Status.ConfState.Clone(),
                 },
-                Data = WriteState(),
-            };
+                _stateMachine.CaptureSnapshot());
             _snapshotIndex = _appliedIndex;
-            return snapshot;
+            return capture;
         }
     }
 
-    /// <summary>The applied state in the bytes a Raft snapshot holds. The caller holds the gate.</summary>
-    private ByteString WriteState()
+    /// <summary>
+    /// Whether a snapshot at <paramref name="index"/> would still replace the log's: not once one from the leader
+    /// at a later index was taken in meanwhile.
+    /// </summary>
+    public bool WouldCompactTheLog(ulong index)
     {
-        using var state = new MemoryStream();
-        _stateMachine.WriteSnapshot(state);
-        state.Position = 0;
-        return ByteString.FromStream(state);
+        lock (_gate) return index > _node.SnapshotIndex;
     }
 
     public void SnapshotPersisted(Snapshot snapshot)

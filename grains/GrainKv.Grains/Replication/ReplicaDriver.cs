@@ -38,7 +38,7 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
         _processor = new ReadyProcessor(store, (shardId, message) =>
         {
             if (placement.SiloOf(message.To) is { } silo) transport.Send(silo, shardId, message);
-        }, time, _tickInterval, log);
+        }, time, _tickInterval, write => Task.Run(write), WakeUp, log);
     }
 
     /// <summary>This silo's replica of <paramref name="shardId"/>, if it holds one: watches are served from its applied state.</summary>

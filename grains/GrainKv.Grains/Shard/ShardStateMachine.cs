@@ -115,15 +115,19 @@ public sealed class ShardStateMachine
     public IReadOnlyList<long> ExpiredLeases(long nowMs, int limit) => _lessor.ExpiredAt(nowMs, limit);
 
     /// <summary>
-    /// The leases, then the MVCC state that looks them up, then the alarms (each section reads exactly its own
-    /// bytes; the alarms come last so that snapshots from before them still restore).
+    /// The state as of now, to be written off the caller's lock (the alarms come last so that snapshots from before
+    /// them still restore).
     /// </summary>
-    public void WriteSnapshot(Stream destination)
+    public ShardStateSnapshot CaptureSnapshot()
     {
-        _lessor.WriteSnapshot(destination);
-        _store.WriteSnapshot(destination);
-        _alarms.WriteSnapshot(destination);
+        using var leases = new MemoryStream();
+        _lessor.WriteSnapshot(leases);
+        using var alarms = new MemoryStream();
+        _alarms.WriteSnapshot(alarms);
+        return new ShardStateSnapshot(leases.ToArray(), _store.CaptureSnapshot(), alarms.ToArray());
     }
+
+    public void WriteSnapshot(Stream destination) => CaptureSnapshot().WriteTo(destination);
 
     public void RestoreSnapshot(Stream source)
     {

@@ -1,0 +1,94 @@
+using GrainKv.Grains.Replication;
+using GrainKv.Raft;
+using GrainKv.Shard;
+using GrainKv.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using static GrainKv.Grains.Tests.FollowerReplicas;
+
+namespace GrainKv.Grains.Tests;
+
+/// <summary>
+/// The ready loop saves snapshots off the loop: a single-voter replica driven by a <see cref="ReadyProcessor"/> over the
+/// in-memory store, with the writing of each snapshot held until the test lets it go.
+/// </summary>
+public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
+{
+    private const ulong Shard = 1;
+    private const long SnapshotCount = 3;
+
+    private readonly InMemoryRaftLogStore _store = new();
+    private readonly List<(Func<Snapshot> Write, TaskCompletionSource<Snapshot> Written)> _writing = [];
+    private readonly ReadyProcessor _processor;
+    private readonly ReplicaCore _replica;
+    private readonly SemaphoreSlim _wokenUp = new(0);
+
+    public ReadyProcessorSnapshotTests()
+    {
+        _store.ClaimGenerationAsync(Shard, default).GetAwaiter().GetResult();
+        _replica = Replica(replicaId: 1, voters: [1], SnapshotCount);
+        _processor = new ReadyProcessor(_store, (_, _) => { }, TimeProvider.System, TimeSpan.FromMilliseconds(10), write =>
+        {
+            var written = new TaskCompletionSource<Snapshot>();
+            _writing.Add((write, written));
+            return written.Task;
+        }, () => _wokenUp.Release(), NullLogger.Instance);
+        _processor.Register(_replica);
+    }
+
+    [Fact]
+    public async Task SnapshotDue_TheLoopGoesOnWhileItIsWritten_ThenALaterBatchAdoptsItAndCompactsTheLog()
+    {
+        await LeadAsync();
+        await PutAsync(3);
+        var due = Assert.Single(_writing);
+        var answeredMeanwhile = await PutAsync(1);
+
+        Assert.All(answeredMeanwhile, reply => Assert.Equal(ShardError.None, reply.Error));
+        Assert.Null((await _store.LoadAsync(Shard, default)).Snapshot);
+        await FinishAsync(due);
+        var stored = await _store.LoadAsync(Shard, default);
+
+        Assert.Equal(4UL, stored.Snapshot?.Metadata.Index);
+        Assert.Equal([5UL], stored.Entries.Select(e => e.Index));
+    }
+
+    [Fact]
+    public async Task SnapshotDueAgainWhileOneIsWritten_IsTakenOnceThatOneIsAdopted_WithoutAnotherWrite()
+    {
+        await LeadAsync();
+        await PutAsync(3);
+        var first = Assert.Single(_writing);
+        await PutAsync(3);
+        Assert.Single(_writing);
+
+        await FinishAsync(first);
+
+        Assert.Equal(2, _writing.Count);
+        Assert.Equal(7UL, _writing[1].Write().Metadata.Index);
+    }
+
+    public async ValueTask DisposeAsync() => await _store.DisposeAsync();
+
+    /// <summary>The election's empty entry is index 1.</summary>
+    private async Task LeadAsync()
+    {
+        _replica.Campaign();
+        await _processor.ProcessAsync(default);
+        Assert.Equal(_replica.Key.ReplicaId, _replica.GetStatus().LeaderId);
+    }
+
+    private async Task<ShardReply[]> PutAsync(int count)
+    {
+        var replies = Enumerable.Range(0, count).Select(i => _replica.Propose(Put($"k{i}"))).ToList();
+        await _processor.ProcessAsync(default);
+        return await Task.WhenAll(replies).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The snapshot is written and staged; the loop, woken up as ReplicaDriver's is, runs.</summary>
+    private async Task FinishAsync((Func<Snapshot> Write, TaskCompletionSource<Snapshot> Written) writing)
+    {
+        writing.Written.SetResult(writing.Write());
+        Assert.True(await _wokenUp.WaitAsync(TimeSpan.FromSeconds(10)), "the staged snapshot never woke the loop");
+        await _processor.ProcessAsync(default);
+    }
+}
