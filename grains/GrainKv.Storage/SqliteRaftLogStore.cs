@@ -95,7 +95,11 @@ public sealed partial class SqliteRaftLogStore : IRaftLogStore
         }, ct);
     }
 
-    /// <summary>One chunk per transaction, each taking the gate afresh: a save waits for one chunk at most.</summary>
+    /// <summary>
+    /// One chunk per transaction, each taking the gate afresh: a save waits for one chunk at most. The chunks' commits
+    /// do not sync: the adopting save's commit syncs the WAL file, and with it every chunk written before it, as WAL
+    /// frames are appended in order (and synced before any checkpoint). A chunk lost in a crash was never adopted.
+    /// </summary>
     public async Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, Snapshot snapshot, CancellationToken ct)
     {
         var chunks = SnapshotChunks.Count(snapshot.Data);
@@ -103,34 +107,47 @@ public sealed partial class SqliteRaftLogStore : IRaftLogStore
         {
             var chunk = SnapshotChunks.Chunk(snapshot.Data, seq);
             var index = snapshot.Metadata.Index;
-            await InTransactionAsync(statements => statements.UpsertSnapshotChunk(groupId, generation, index, seq, chunk), ct);
+            await InTransactionAsync(statements => statements.UpsertSnapshotChunk(groupId, generation, index, seq, chunk), ct, sync: false);
         }
         return new StagedSnapshot(snapshot.Metadata.Clone(), chunks);
     }
 
-    /// <summary>Runs <paramref name="work"/> in one immediate transaction, holding the gate.</summary>
-    private async Task InTransactionAsync(Action<SqliteStatements> work, CancellationToken ct)
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction, holding the gate; its commit syncs unless told not to.</summary>
+    private async Task InTransactionAsync(Action<SqliteStatements> work, CancellationToken ct, bool sync = true)
     {
         await _gate.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // Immediate: take the write lock at BEGIN, so the transaction can never fail half-way for a lock.
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            _statements.Transaction = transaction;
+            if (!sync) SetSynchronous(_connection, "NORMAL");
             try
             {
-                work(_statements);
-                transaction.Commit();
+                RunTransaction(work);
             }
             finally
             {
-                _statements.Transaction = null;
+                if (!sync) SetSynchronous(_connection, "FULL");
             }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>One immediate transaction: it takes the write lock at BEGIN, so it can never fail half-way for a lock.</summary>
+    private void RunTransaction(Action<SqliteStatements> work)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _statements.Transaction = transaction;
+        try
+        {
+            work(_statements);
+            transaction.Commit();
+        }
+        finally
+        {
+            _statements.Transaction = null;
         }
     }
 
@@ -200,7 +217,13 @@ public sealed partial class SqliteRaftLogStore : IRaftLogStore
             throw new InvalidOperationException($"SQLite refused WAL journal mode (got '{journalMode}').");
         }
         // FULL syncs the WAL at every commit: a completed save is durable, not only consistent.
-        command.CommandText = "PRAGMA synchronous=FULL";
+        SetSynchronous(connection, "FULL");
+    }
+
+    private static void SetSynchronous(SqliteConnection connection, string level)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous={level}";
         command.ExecuteNonQuery();
     }
 }

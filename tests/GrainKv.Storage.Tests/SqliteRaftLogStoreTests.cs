@@ -61,6 +61,17 @@ public sealed class SqliteRaftLogStoreTests : RaftLogStoreContractTests
     }
 
     [Fact]
+    public async Task StageSnapshotAsync_ChunksCommittedWithoutASync_LeavesSavesSynchronousFull()
+    {
+        var generation = await Store.ClaimGenerationAsync(1, default);
+
+        await Store.StageSnapshotAsync(1, generation, LargeSnapshot(index: 4, term: 1), default);
+        var synchronous = await ((SqliteRaftLogStore)Store).ReadPragmaAsync("synchronous", default);
+
+        Assert.Equal(2L, synchronous);
+    }
+
+    [Fact]
     public async Task OpenAsync_NewFile_RecordsTheSchemaVersion()
     {
         await Store.DisposeAsync();
