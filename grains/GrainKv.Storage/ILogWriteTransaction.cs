@@ -21,7 +21,7 @@ internal interface ILogWriteTransaction
 
     /// <summary>
     /// Makes the snapshot staged with <paramref name="generation"/> the group's snapshot; deletes every other staged one.
-    /// Throws <see cref="InvalidOperationException"/> when not all of its data is staged.
+    /// Throws <see cref="StagedSnapshotMissingException"/> when not all of its data is staged.
     /// </summary>
     void AdoptStagedSnapshot(ulong groupId, ulong generation, StagedSnapshot staged);
 

@@ -20,7 +20,8 @@ public interface IRaftLogStore : IAsyncDisposable
     /// <summary>
     /// Applies all writes, in order, in one transaction: either every write is durable when this returns or none
     /// is. Throws <see cref="FencedWriteException"/> (and stores nothing) when any write's generation is not its
-    /// group's current one.
+    /// group's current one, <see cref="StagedSnapshotMissingException"/> (storing nothing) when a write adopts a staged
+    /// snapshot that is not all there.
     /// </summary>
     Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct);
 

@@ -19,8 +19,7 @@ internal static class SnapshotChunks
     {
         if (storedChunks != staged.Chunks)
         {
-            throw new InvalidOperationException(
-                $"Group {groupId}: {storedChunks} of the {staged.Chunks} chunks of the snapshot at {staged.Metadata.Index} staged by generation {generation} are in the store.");
+            throw new StagedSnapshotMissingException(groupId, generation, staged.Metadata.Index, storedChunks, staged.Chunks);
         }
     }
 

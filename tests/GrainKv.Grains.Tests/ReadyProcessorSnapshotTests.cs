@@ -67,20 +67,40 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
         Assert.Equal(7UL, _writing[1].Write().Metadata.Index);
     }
 
+    [Fact]
+    public async Task StagedSnapshotGoneFromTheStoreBeforeItsAdoption_IsDropped_AndTheLoopGoesOn()
+    {
+        await LeadAsync();
+        await PutAsync(3);
+        var due = Assert.Single(_writing);
+        due.Written.SetResult(due.Write());
+        Assert.True(await _wokenUp.WaitAsync(TimeSpan.FromSeconds(10)));
+        // Another snapshot stored meanwhile deletes every staged one.
+        var other = new Snapshot { Metadata = new SnapshotMetadata { Index = 1, Term = 1 } };
+        await _store.SaveAsync([new GroupWrite(Shard, _replica.Generation) { Snapshot = other }], default);
+
+        var answered = await PutAsync(1);
+        var stored = await _store.LoadAsync(Shard, default);
+
+        Assert.Equal(ShardError.None, Assert.Single(answered).Error);
+        Assert.Equal(other, stored.Snapshot);
+        Assert.Equal([2UL, 3, 4, 5], stored.Entries.Select(e => e.Index));
+    }
+
     public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 
     /// <summary>The election's empty entry is index 1.</summary>
     private async Task LeadAsync()
     {
         _replica.Campaign();
-        await _processor.ProcessAsync(default);
+        await _processor.ProcessAsync(default).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(_replica.Key.ReplicaId, _replica.GetStatus().LeaderId);
     }
 
     private async Task<ShardReply[]> PutAsync(int count)
     {
         var replies = Enumerable.Range(0, count).Select(i => _replica.Propose(Put($"k{i}"))).ToList();
-        await _processor.ProcessAsync(default);
+        await _processor.ProcessAsync(default).WaitAsync(TimeSpan.FromSeconds(10));
         return await Task.WhenAll(replies).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -89,6 +109,6 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
     {
         writing.Written.SetResult(writing.Write());
         Assert.True(await _wokenUp.WaitAsync(TimeSpan.FromSeconds(10)), "the staged snapshot never woke the loop");
-        await _processor.ProcessAsync(default);
+        await _processor.ProcessAsync(default).WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

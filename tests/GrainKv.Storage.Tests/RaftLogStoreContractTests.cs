@@ -462,10 +462,11 @@ public abstract class RaftLogStoreContractTests : IAsyncLifetime
         var current = await Store.ClaimGenerationAsync(GroupA, default);
         await Store.SaveAsync([new GroupWrite(GroupA, current) { Entries = [.. Range(1, 4, term: 1)] }], default);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SaveAsync(
+        var missing = await Assert.ThrowsAsync<StagedSnapshotMissingException>(() => Store.SaveAsync(
             [new GroupWrite(GroupA, current) { StagedSnapshot = staged, CompactThrough = 4 }], default));
         var state = await Store.LoadAsync(GroupA, default);
 
+        Assert.Equal((GroupA, 4UL), (missing.GroupId, missing.Index));
         Assert.Null(state.Snapshot);
         Assert.Equal([1UL, 2, 3, 4], Indexes(state));
     }

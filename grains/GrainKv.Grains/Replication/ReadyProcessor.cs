@@ -152,9 +152,9 @@ public sealed partial class ReadyProcessor
                 BatchEntries.Record(entries);
             }
 
-            foreach (var (replica, snapshot, _) in _adoptions)
+            foreach (var (replica, snapshot, staged) in _adoptions)
             {
-                if (!IsRegistered(replica)) continue;
+                if (!IsRegistered(replica) || !writes.Exists(write => ReferenceEquals(write.StagedSnapshot, staged))) continue;
                 replica.SnapshotPersisted(snapshot);
                 LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
                 // Entries applied while this one was saved may have made the next one due already.
@@ -226,7 +226,8 @@ public sealed partial class ReadyProcessor
     /// up would lose both, so nothing later is taken meanwhile (as etcd's raft loop blocks on its WAL write).
     /// Proposals wait, and their callers get etcd's timeout error at their deadline. Saving the same writes
     /// again is safe even if an attempt that failed did commit: a write replaces exactly what it covers.
-    /// A fenced replica is stopped and its write dropped, and the rest of the batch is saved without it.
+    /// A fenced replica is stopped and its write dropped, and the rest of the batch is saved without it; so is the adoption
+    /// of a staged snapshot the store no longer holds all of.
     /// </summary>
     private async Task PersistAsync(List<GroupWrite> writes, CancellationToken ct)
     {
@@ -245,6 +246,12 @@ public sealed partial class ReadyProcessor
                 // Never loop on a refusal this batch cannot be rid of.
                 if (writes.RemoveAll(write => write.GroupId == fenced.GroupId && write.Generation == fenced.WriteGeneration) == 0) throw;
                 StopFenced(fenced);
+            }
+            catch (StagedSnapshotMissingException missing)
+            {
+                // The log stays as it is until the next snapshot; the batch's other writes must not wait for this one.
+                if (writes.RemoveAll(write => write.GroupId == missing.GroupId && write.StagedSnapshot?.Metadata.Index == missing.Index) == 0) throw;
+                LogSnapshotFailed(missing.GroupId, missing.Index, missing);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
