@@ -209,33 +209,23 @@ public sealed class ReplicaCore
     /// <summary>The applied state in the bytes a Raft snapshot of it holds, captured in one instant under the gate.</summary>
     public ReplicaImage TakeImage()
     {
-        var image = new ReplicaImage { ReplicaId = Key.ReplicaId };
-        ShardStateSnapshot state;
-        lock (_gate)
-        {
-            image.AppliedIndex = _appliedIndex;
-            image.Revision = _stateMachine.Revision;
-            state = _stateMachine.CaptureSnapshot();
-        }
-        image.State = state.ToByteString();
-        return image;
+        var (appliedIndex, revision, state) = CaptureState();
+        return new ReplicaImage { ReplicaId = Key.ReplicaId, AppliedIndex = appliedIndex, Revision = revision, State = state.ToByteString() };
     }
 
     /// <summary>The CRC-32 of what <see cref="TakeImage"/> would carry, streamed rather than copied.</summary>
     public ReplicaHash Hash()
     {
-        var hash = new ReplicaHash { ReplicaId = Key.ReplicaId };
-        ShardStateSnapshot state;
-        lock (_gate)
-        {
-            hash.AppliedIndex = _appliedIndex;
-            hash.Revision = _stateMachine.Revision;
-            state = _stateMachine.CaptureSnapshot();
-        }
+        var (appliedIndex, revision, state) = CaptureState();
         using var crc = new Crc32Stream();
         state.WriteTo(crc);
-        hash.Hash = crc.Value;
-        return hash;
+        return new ReplicaHash { ReplicaId = Key.ReplicaId, AppliedIndex = appliedIndex, Revision = revision, Hash = crc.Value };
+    }
+
+    /// <summary>The applied state with its index and revision, captured under the gate to be written outside it.</summary>
+    private (ulong AppliedIndex, long Revision, ShardStateSnapshot State) CaptureState()
+    {
+        lock (_gate) return (_appliedIndex, _stateMachine.Revision, _stateMachine.CaptureSnapshot());
     }
 
     public ShardReply TransferLeadership(ulong targetId)
