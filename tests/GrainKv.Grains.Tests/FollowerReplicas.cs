@@ -28,9 +28,10 @@ internal static class FollowerReplicas
             new ClusterIdentity(1, replicaId, "replica", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount)).Core;
     }
 
-    /// <summary>Entries <paramref name="from"/> on to <paramref name="to"/>, each a put of "k{index}", all committed.</summary>
-    public static Message Append(ulong to, int from, int count)
+    /// <summary>Entries <paramref name="from"/> on to <paramref name="to"/>, each <paramref name="command"/> of its index (a put of "k{index}" if not given), all committed.</summary>
+    public static Message Append(ulong to, int from, int count, Func<int, ShardCommand>? command = null)
     {
+        command ??= index => Put($"k{index}");
         var last = from + count - 1;
         var append = new Message
         {
@@ -38,15 +39,15 @@ internal static class FollowerReplicas
         };
         for (var index = from; index <= last; index++)
         {
-            append.Entries.Add(new Entry { Index = (ulong)index, Term = Term, Type = EntryType.EntryNormal, Data = Put($"k{index}").ToByteString() });
+            append.Entries.Add(new Entry { Index = (ulong)index, Term = Term, Type = EntryType.EntryNormal, Data = command(index).ToByteString() });
         }
         return append;
     }
 
-    /// <summary>Entries <paramref name="from"/> on, each a put of "k{index}", all committed, stepped, written and applied.</summary>
-    public static void Receive(ReplicaCore core, int from, int count)
+    /// <summary>Entries <paramref name="from"/> on, as <see cref="Append"/> makes them, stepped, written and applied.</summary>
+    public static void Receive(ReplicaCore core, int from, int count, Func<int, ShardCommand>? command = null)
     {
-        var append = Append(core.Key.ReplicaId, from, count);
+        var append = Append(core.Key.ReplicaId, from, count, command);
         core.Step(append);
         var ready = core.TakeReady()!;
         core.Apply(ready);

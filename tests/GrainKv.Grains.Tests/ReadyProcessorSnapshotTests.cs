@@ -1,3 +1,5 @@
+using Etcdserverpb;
+using Google.Protobuf;
 using GrainKv.Grains.Replication;
 using GrainKv.Raft;
 using GrainKv.Shard;
@@ -58,7 +60,8 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
         await LeadAsync();
         await PutAsync(3);
         var first = Assert.Single(_writing);
-        await PutAsync(3);
+        // Past the count, a snapshot also waits for entries that weigh as much as the last one: these do.
+        await PutAsync(3, valueBytes: 1_000);
         Assert.Single(_writing);
 
         await FinishAsync(first);
@@ -97,9 +100,12 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
         Assert.Equal(_replica.Key.ReplicaId, _replica.GetStatus().LeaderId);
     }
 
-    private async Task<ShardReply[]> PutAsync(int count)
+    private async Task<ShardReply[]> PutAsync(int count, int valueBytes = 1)
     {
-        var replies = Enumerable.Range(0, count).Select(i => _replica.Propose(Put($"k{i}"))).ToList();
+        var value = ByteString.CopyFrom(new byte[valueBytes]);
+        var replies = Enumerable.Range(0, count)
+            .Select(i => _replica.Propose(new ShardCommand { Put = new PutRequest { Key = ByteString.CopyFromUtf8($"k{i}"), Value = value } }))
+            .ToList();
         await _processor.ProcessAsync(default).WaitAsync(TimeSpan.FromSeconds(10));
         return await Task.WhenAll(replies).WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -1,7 +1,9 @@
+using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Grains.Replication;
 using GrainKv.Grains.Shard;
 using GrainKv.Raft;
+using GrainKv.Shard;
 using static GrainKv.Grains.Tests.FollowerReplicas;
 
 namespace GrainKv.Grains.Tests;
@@ -67,6 +69,44 @@ public sealed class ReplicaCoreSnapshotTests
         var restored = new ShardStateMachine(minLeaseTtlSeconds: 1);
         restored.RestoreSnapshot(new MemoryStream(written.Data.ToByteArray()));
         Assert.Equal(4, restored.Revision);
+    }
+
+    [Fact]
+    public void CaptureSnapshotIfDue_AfterASnapshot_WaitsPastTheCountUntilTheEntriesSinceWeighAsMuchAsIt()
+    {
+        var core = Follower(snapshotCount: 3);
+        Receive(core, from: 1, count: 3);
+        var first = core.CaptureSnapshotIfDue()!.Write();
+        core.SnapshotPersisted(first);
+
+        var index = 4;
+        long bytesSince = 0;
+        for (; bytesSince + Put($"k{index}").CalculateSize() < first.Data.Length; index++)
+        {
+            Receive(core, from: index, count: 1);
+            bytesSince += Put($"k{index}").CalculateSize();
+            Assert.Null(core.CaptureSnapshotIfDue());
+        }
+        Receive(core, from: index, count: 1);
+        var second = core.CaptureSnapshotIfDue();
+
+        Assert.True(index - 4 >= 3, $"the first snapshot ({first.Data.Length} bytes) should outweigh three puts");
+        Assert.Equal((ulong)index, second?.Metadata.Index);
+    }
+
+    [Fact]
+    public void CaptureSnapshotIfDue_ACompactionSinceTheLastSnapshot_MakesOneDueByCountAlone()
+    {
+        var core = Follower(snapshotCount: 3);
+        Receive(core, from: 1, count: 3);
+        core.SnapshotPersisted(core.CaptureSnapshotIfDue()!.Write());
+
+        Receive(core, from: 4, count: 1, _ => new ShardCommand { Compaction = new CompactionRequest { Revision = 3 } });
+        Receive(core, from: 5, count: 1);
+        Assert.Null(core.CaptureSnapshotIfDue());
+        Receive(core, from: 6, count: 1);
+
+        Assert.Equal(6UL, core.CaptureSnapshotIfDue()?.Metadata.Index);
     }
 
     /// <summary>The leader compacted its log past what the follower has and sends its state at <paramref name="index"/> instead.</summary>

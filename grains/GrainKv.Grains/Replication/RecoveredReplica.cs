@@ -30,6 +30,6 @@ public sealed record RecoveredReplica(ReplicaCore Core, RaftNode Node, ShardStat
             SnapshotWithData = stored.Snapshot,
         };
         var node = new RaftNode(config, durable, random, log);
-        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, timing), node, stateMachine);
+        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, stored.Snapshot?.Data.Length ?? 0, timing), node, stateMachine);
     }
 }

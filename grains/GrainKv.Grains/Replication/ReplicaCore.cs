@@ -44,7 +44,7 @@ public sealed class ReplicaCore
     private readonly ReplicaTiming _timing;
     private ulong _nextRequestId;
     private ulong _appliedIndex;
-    private ulong _snapshotIndex;
+    private readonly SnapshotSchedule _snapshots;
     private bool _leading;
     private ulong _knownLeader;
     private long _leaderChangesSeen;
@@ -53,7 +53,7 @@ public sealed class ReplicaCore
     private readonly Dictionary<WatchStream, Action> _watchWakeUps = [];
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
-        ClusterIdentity identity, ulong appliedIndex, ReplicaTiming timing)
+        ClusterIdentity identity, ulong appliedIndex, long snapshotBytes, ReplicaTiming timing)
     {
         Key = key;
         Generation = generation;
@@ -61,7 +61,7 @@ public sealed class ReplicaCore
         _stateMachine = stateMachine;
         _identity = identity;
         _appliedIndex = appliedIndex;
-        _snapshotIndex = appliedIndex;
+        _snapshots = new SnapshotSchedule(timing.SnapshotCount, snapshotBytes, stateMachine.CompactRevision);
         _timing = timing;
         _lastProposalId = generation << ProposalIdBits;
     }
@@ -77,7 +77,6 @@ public sealed class ReplicaCore
 
     public ReplicaKey Key { get; }
     public ulong Generation { get; }
-    public long SnapshotCount => _timing.SnapshotCount;
 
     /// <summary>How often this replica came to know a new leader (etcd's leader_changes_seen_total).</summary>
     public long LeaderChangesSeen => Volatile.Read(ref _leaderChangesSeen);
@@ -287,7 +286,8 @@ public sealed class ReplicaCore
                 using var source = new MemoryStream(snapshot.Data.ToByteArray(), writable: false);
                 _stateMachine.RestoreSnapshot(source);
                 _appliedIndex = snapshot.Metadata.Index;
-                _snapshotIndex = _appliedIndex;
+                _snapshots.Taken(_stateMachine.CompactRevision);
+                _snapshots.Saved(snapshot.Data.Length);
                 // Whether a proposal inside the snapshot was applied cannot be told: its outcome is unknown, as after a timeout.
                 foreach (var index in _proposals.Keys.Where(i => i <= _appliedIndex).ToArray())
                 {
@@ -301,6 +301,7 @@ public sealed class ReplicaCore
             {
                 if (entry.Index <= _appliedIndex) continue;
                 _appliedIndex = entry.Index;
+                _snapshots.Applied(entry.Data.Length);
                 var proposed = _proposals.Remove(entry.Index, out var proposal);
                 var ours = proposed && proposal.Term == entry.Term;
                 var command = entry.Type == EntryType.EntryNormal && !entry.Data.IsEmpty
@@ -484,14 +485,14 @@ public sealed class ReplicaCore
     }
 
     /// <summary>
-    /// A capture of the applied state when <see cref="SnapshotCount"/> entries have been applied since the last one: the
-    /// gate is held only to copy references, and the caller writes and saves the snapshot off the Raft loop.
+    /// A capture of the applied state when its <see cref="SnapshotSchedule"/> says one is due: the gate is held only to
+    /// copy references, and the caller writes and saves the snapshot off the Raft loop.
     /// </summary>
     public SnapshotCapture? CaptureSnapshotIfDue()
     {
         lock (_gate)
         {
-            if ((long)(_appliedIndex - _snapshotIndex) < SnapshotCount) return null;
+            if (!_snapshots.IsDue(_stateMachine.CompactRevision)) return null;
             // A snapshot from the leader already replaced the log past the applied state (it came
             // while a write was in flight) and replaces the state once that lands: a snapshot of
             // the older state is of no use, and the log no longer knows its term.
@@ -504,7 +505,7 @@ public sealed class ReplicaCore
                     ConfState = _node.Status.ConfState.Clone(),
                 },
                 _stateMachine.CaptureSnapshot());
-            _snapshotIndex = _appliedIndex;
+            _snapshots.Taken(_stateMachine.CompactRevision);
             return capture;
         }
     }
@@ -520,7 +521,11 @@ public sealed class ReplicaCore
 
     public void SnapshotPersisted(Snapshot snapshot)
     {
-        lock (_gate) _node.ReportSnapshotTaken(snapshot.Metadata.Index, snapshot);
+        lock (_gate)
+        {
+            _node.ReportSnapshotTaken(snapshot.Metadata.Index, snapshot);
+            _snapshots.Saved(snapshot.Data.Length);
+        }
     }
 
     /// <summary>

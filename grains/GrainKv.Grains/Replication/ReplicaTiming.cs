@@ -2,8 +2,8 @@ namespace GrainKv.Grains.Replication;
 
 /// <summary>
 /// What a replica needs to know about time: its clock (milliseconds, monotonic; virtual in the
-/// simulation), the election timeout (lease minimum TTL and failover extension), and how often
-/// to snapshot.
+/// simulation), the election timeout (lease minimum TTL and failover extension), and the fewest
+/// entries between snapshots (<see cref="SnapshotSchedule"/>).
 /// </summary>
 public sealed record ReplicaTiming(Func<long> NowMs, long ElectionTimeoutMs, long SnapshotCount)
 {
