@@ -5,6 +5,7 @@ using Google.Protobuf;
 using GrainKv.Hosting;
 using GrainKv.IntegrationTests.Infrastructure;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace GrainKv.IntegrationTests.Silo;
 
@@ -90,6 +91,19 @@ public sealed class SiloSurfaceTests
 
         Assert.Contains("Argument 'verbose' not recognized", refused.Message);
         Assert.All(HostLogging.EtcdLevels, level => Assert.Contains($"'{level}'", refused.Message));
+    }
+
+    /// <summary>ASP.NET Core starts an Activity and a logging scope for every request while its hosting category logs at any level.</summary>
+    [Theory]
+    [InlineData("debug")]
+    [InlineData("info")]
+    public void HostLogging_AtAnyLevel_LeavesRequestLoggingOff_AndKestrelsWarningsOn(string level)
+    {
+        using var loggers = LoggerFactory.Create(logging => HostLogging.Configure(logging, HostLogging.MinimumOf(level)));
+
+        Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Critical));
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("GrainKv.Grains.Replication.ReplicaDriver").IsEnabled(HostLogging.MinimumOf(level)));
     }
 
     [Fact]
