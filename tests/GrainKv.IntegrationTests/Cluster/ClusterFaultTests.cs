@@ -9,6 +9,7 @@ namespace GrainKv.IntegrationTests.Cluster;
 /// up on every replica, the replicas converge to equal HashKV at one revision, and the clients'
 /// history of put / get / compare-and-swap is linearizable.
 /// </summary>
+[Collection(TimedFaultCollection.Name)]
 public sealed class ClusterFaultTests
 {
     private static readonly TimeSpan ResumeWithin = TimeSpan.FromSeconds(15);
