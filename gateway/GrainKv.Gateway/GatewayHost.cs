@@ -32,6 +32,11 @@ public static partial class GatewayHost
 
     public static async Task<int> RunAsync(StandaloneGatewayOptions options, CancellationToken ct)
     {
+        if (ListenPreflight.Refusal(options.ListenClientUrls.Concat(options.ListenMetricsUrls).SelectMany(ListenPreflight.EndpointsOf)) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync($"grainkv: {refusal}");
+            return 1;
+        }
         var logLevel = HostLogging.MinimumOf(options.LogLevel);
         var requestTimeout = TimeSpan.FromSeconds(5) + 2 * TimeSpan.FromMilliseconds(options.ElectionTimeoutMs);
         var given = options.InitialCluster.Length > 0 ? ClusterBootstrap.FromInitialCluster(options.InitialCluster, options.InitialClusterToken) : null;

@@ -1,3 +1,4 @@
+using System.Net;
 using GrainKv.Gateway;
 using GrainKv.Grains.Compaction;
 using GrainKv.Grains.Corruption;
@@ -33,6 +34,11 @@ public static partial class SiloHost
 
     public static async Task<int> RunAsync(SiloOptions options, CancellationToken ct)
     {
+        if (ListenPreflight.Refusal(ListenEndpoints(options)) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync($"grainkv: {refusal}");
+            return 1;
+        }
         Directory.CreateDirectory(options.DataDir);
         var identity = IdentityOf(options);
         var gatewayOptions = new GatewayOptions
@@ -117,6 +123,15 @@ public static partial class SiloHost
 
         await BoundedShutdown.RunAsync(app, ShutdownTimeout, log, ct);
         return 0;
+    }
+
+    /// <summary>Every address the silo listens on: its URLs', and Orleans' silo and gateway ports on the advertised peer host.</summary>
+    private static IEnumerable<IPEndPoint> ListenEndpoints(SiloOptions options)
+    {
+        var urls = options.ListenClientUrls.Concat(options.ListenPeerUrls).Concat(options.ListenMetricsUrls);
+        var orleansHost = ListenPreflight.AddressOf(options.EffectiveAdvertisePeerUrls[0].Host);
+        var orleans = orleansHost is null ? [] : new[] { options.OrleansSiloPort, options.OrleansGatewayPort }.Select(port => new IPEndPoint(orleansHost, port));
+        return urls.SelectMany(ListenPreflight.EndpointsOf).Concat(orleans);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Etcdserverpb;
 using Google.Protobuf;
@@ -203,6 +205,23 @@ public sealed class StandaloneGatewayTests
         Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}:\n{result.Output}");
         Assert.Contains("give --membership-connection", result.Stderr);
         Assert.Contains("or --initial-cluster", result.Stderr);
+    }
+
+    [Fact]
+    public async Task ClientPortInUse_GatewayRefusesToStart_AsEtcdRefusesIt()
+    {
+        var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "GrainKv.Gateway.dll");
+
+        var result = await CommandLineTool.RunAsync("dotnet",
+            [gatewayDll, "--listen-client-urls", $"http://127.0.0.1:{port}", "--initial-cluster", $"a=http://127.0.0.1:{FreePort.Next()}"],
+            TimeSpan.FromMinutes(1));
+        occupant.Stop();
+
+        Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}:\n{result.Output}");
+        Assert.Equal($"grainkv: listen tcp 127.0.0.1:{port}: bind: address already in use", result.Stderr.Trim());
     }
 
     /// <summary>Given both, --initial-cluster wins, so it must be the cluster the silos found in the table report.</summary>
