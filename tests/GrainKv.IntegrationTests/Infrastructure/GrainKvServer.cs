@@ -42,7 +42,16 @@ public sealed class GrainKvServer : IDisposable
         var ports = new Ports(FreePort.Next(), FreePort.Next(), FreePort.Next());
         var process = Launch(dataDir, clientUrl, ports, extraArguments, environment);
         var server = new GrainKvServer(process, dataDir, clientUrl, ports, ownsDataDir: true, extraArguments, environment);
-        await Readiness.WaitAsync(clientUrl, process, "GrainKv");
+        try
+        {
+            await Readiness.WaitAsync(clientUrl, process, "GrainKv");
+        }
+        catch
+        {
+            // A silo that never became ready leaves neither its process nor its data dir behind.
+            server.Dispose();
+            throw;
+        }
         return server;
     }
 
