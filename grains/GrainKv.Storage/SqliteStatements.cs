@@ -34,7 +34,7 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     private readonly SqliteCommand _deleteOtherSnapshotChunks;
     private readonly SqliteCommand _selectEntryTerm;
     private readonly SqliteCommand _selectEntriesAfter;
-    private readonly SqliteCommand _insertEntry;
+    private readonly SqliteEntryInserter _insertEntry;
     private readonly SqliteCommand _deleteEntriesFrom;
     private readonly SqliteCommand _deleteEntriesThrough;
     private readonly SqliteCommand _deleteAllEntries;
@@ -66,12 +66,11 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
                 (GroupId, SqliteType.Integer), (GenerationParameter, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _selectEntryTerm = Prepare(connection, LogStoreSql.SelectEntryTerm, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _selectEntriesAfter = Prepare(connection, LogStoreSql.SelectEntriesAfter, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
-            _insertEntry = Prepare(connection, LogStoreSql.InsertEntry,
-                (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer), (Term, SqliteType.Integer), (Data, SqliteType.Blob)),
             _deleteEntriesFrom = Prepare(connection, LogStoreSql.DeleteEntriesFrom, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _deleteEntriesThrough = Prepare(connection, LogStoreSql.DeleteEntriesThrough, (GroupId, SqliteType.Integer), (Idx, SqliteType.Integer)),
             _deleteAllEntries = Prepare(connection, LogStoreSql.DeleteAllEntries, (GroupId, SqliteType.Integer)),
         ];
+        _insertEntry = new SqliteEntryInserter(connection);
     }
 
     /// <summary>The transaction the write operations join; set by the store for the length of one save.</summary>
@@ -201,13 +200,7 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
 
     public void InsertEntries(ulong groupId, IReadOnlyList<Entry> entries)
     {
-        foreach (var entry in entries)
-        {
-            Bind(_insertEntry, groupId, entry.Index);
-            _insertEntry.Parameters[Term].Value = ToColumn(entry.Term);
-            _insertEntry.Parameters[Data].Value = entry.ToByteArray();
-            _insertEntry.ExecuteNonQuery();
-        }
+        foreach (var entry in entries) _insertEntry.Insert(groupId, entry);
     }
 
     public void DeleteEntriesFrom(ulong groupId, ulong index) => Execute(_deleteEntriesFrom, groupId, index);
@@ -223,6 +216,7 @@ internal sealed class SqliteStatements : ILogWriteTransaction, IDisposable
     public void Dispose()
     {
         foreach (var command in _all) command.Dispose();
+        _insertEntry.Dispose();
     }
 
     private void Execute(SqliteCommand command, ulong groupId, ulong index)
