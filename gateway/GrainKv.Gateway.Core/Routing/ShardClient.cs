@@ -48,21 +48,23 @@ public sealed class ShardClient
     }
 
     public Task<ShardReply> ProposeAsync(ulong shardId, ShardCommand command, CancellationToken ct) =>
-        CallAsync(shardId, group => group.Propose(command), idempotent: false, ct);
+        CallAsync(shardId, static (group, command) => group.Propose(command), command, idempotent: false, ct);
 
     public Task<ShardReply> ReadAsync(ulong shardId, ShardRead read, CancellationToken ct) =>
-        CallAsync(shardId, group => group.Read(read), idempotent: true, ct);
+        CallAsync(shardId, static (group, read) => group.Read(read), read, idempotent: true, ct);
 
     public Task<ShardStatus> StatusAsync(ulong shardId, CancellationToken ct = default) =>
-        WithinRequestTimeoutAsync(shardId, static group => group.GetStatus(), idempotent: true, ct);
+        WithinRequestTimeoutAsync(shardId, static (group, _) => group.GetStatus(), default(object), idempotent: true, ct);
 
     public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) => Group(shardId).TransferLeadership(targetId);
 
     private IShardFrontDoor Group(ulong shardId) => _frontDoors.For(shardId);
 
-    private async Task<ShardReply> CallAsync(ulong shardId, Func<IShardFrontDoor, Task<ShardReply>> call, bool idempotent, CancellationToken ct)
+    /// <remarks>The call takes its argument as a parameter, so a static lambda makes no closure per request.</remarks>
+    private async Task<ShardReply> CallAsync<TArg>(ulong shardId, Func<IShardFrontDoor, TArg, Task<ShardReply>> call, TArg arg, bool idempotent,
+        CancellationToken ct)
     {
-        var reply = await WithinRequestTimeoutAsync(shardId, call, idempotent, ct);
+        var reply = await WithinRequestTimeoutAsync(shardId, call, arg, idempotent, ct);
         if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
         _leaders.Observe(shardId, reply.LeaderId);
         return reply;
@@ -74,7 +76,8 @@ public sealed class ShardClient
     /// never ran is sent again (<see cref="LostCall"/>): anything else may have run, so its outcome is unknown and, as
     /// etcd answers a write lost with its leader, it times out.
     /// </summary>
-    private async Task<T> WithinRequestTimeoutAsync<T>(ulong shardId, Func<IShardFrontDoor, Task<T>> call, bool idempotent, CancellationToken ct)
+    private async Task<T> WithinRequestTimeoutAsync<T, TArg>(ulong shardId, Func<IShardFrontDoor, TArg, Task<T>> call, TArg arg, bool idempotent,
+        CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
@@ -83,7 +86,7 @@ public sealed class ShardClient
             try
             {
                 if (!_ready.WhenReady.IsCompleted) await _ready.WhenReady.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
-                return await call(Group(shardId)).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
+                return await call(Group(shardId), arg).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
             }
             catch (TimeoutException)
             {

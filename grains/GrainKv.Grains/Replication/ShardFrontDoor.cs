@@ -60,16 +60,21 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     /// not got: then, as etcd, this member's NOSPACE alarm is raised and the write refused; from then on every replica
     /// refuses such writes at apply.
     /// </summary>
-    public async Task<ShardReply> Propose(ShardCommand command)
+    public Task<ShardReply> Propose(ShardCommand command)
     {
-        if (_quota.AlarmToRaise(command) is { } raise)
-        {
-            var raised = await _frontDoors.For(_map.ClusterStateShard).Propose(raise);
-            return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
-        }
-        if (Local(_identity.MemberId) is { } local) return await ProposeHere(local, command);
-        return await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Propose(command), idempotent: false));
+        if (_quota.AlarmToRaise(command) is { } raise) return RaiseAlarm(raise);
+        return Local(_identity.MemberId) is { } local ? ProposeHere(local, command) : ProposeThroughLeader(command);
     }
+
+    /// <summary>The write is refused for lack of space, once the NOSPACE alarm it raises is replicated.</summary>
+    private async Task<ShardReply> RaiseAlarm(ShardCommand raise)
+    {
+        var raised = await _frontDoors.For(_map.ClusterStateShard).Propose(raise);
+        return new ShardReply { Error = raised.Error is ShardError.None ? ShardError.NoSpace : raised.Error };
+    }
+
+    private async Task<ShardReply> ProposeThroughLeader(ShardCommand command) =>
+        await AnswerHere(await _leader.CallAsync(leader => Replica(leader).Propose(command), idempotent: false));
 
     /// <summary>
     /// A write through this silo's replica, answered by it once applied here. A replica that knows no leader (an
