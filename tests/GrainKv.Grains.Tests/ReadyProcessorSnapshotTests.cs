@@ -18,7 +18,7 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
     private const ulong Shard = 1;
     private const long SnapshotCount = 3;
 
-    private readonly InMemoryRaftLogStore _store = new();
+    private readonly RecordingStore _store = new(new InMemoryRaftLogStore());
     private readonly List<(Func<Snapshot> Write, TaskCompletionSource<Snapshot> Written)> _writing = [];
     private readonly ReadyProcessor _processor;
     private readonly ReplicaCore _replica;
@@ -71,6 +71,27 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AdoptedSnapshotOverALongLog_DeletesTheObsoleteEntriesASlicePerBatch()
+    {
+        await LeadAsync();
+        await PutAsync((int)LogTrim.RowsPerSlice + 5);
+        var due = Assert.Single(_writing);
+        var snapshotIndex = LogTrim.RowsPerSlice + 6;
+
+        await FinishAsync(due);
+        var adoption = Assert.Single(_store.LastBatch);
+        await PutAsync(1);
+        var nextBatch = Assert.Single(_store.LastBatch);
+        await PutAsync(1);
+
+        Assert.Equal(snapshotIndex, adoption.StagedSnapshot?.Metadata.Index);
+        Assert.Equal(LogTrim.RowsPerSlice, adoption.CompactThrough);
+        Assert.Equal(snapshotIndex, nextBatch.CompactThrough);
+        Assert.Null(Assert.Single(_store.LastBatch).CompactThrough);
+        Assert.Equal(snapshotIndex, (await _store.LoadAsync(Shard, default)).Snapshot?.Metadata.Index);
+    }
+
+    [Fact]
     public async Task StagedSnapshotGoneFromTheStoreBeforeItsAdoption_IsDropped_AndTheLoopGoesOn()
     {
         await LeadAsync();
@@ -91,6 +112,29 @@ public sealed class ReadyProcessorSnapshotTests : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _store.DisposeAsync();
+
+    /// <summary>The in-memory store, with the writes of the last batch saved kept for the test to read.</summary>
+    private sealed class RecordingStore(InMemoryRaftLogStore store) : IRaftLogStore
+    {
+        public IReadOnlyList<GroupWrite> LastBatch { get; private set; } = [];
+
+        public Task<ulong> ClaimGenerationAsync(ulong groupId, CancellationToken ct) => store.ClaimGenerationAsync(groupId, ct);
+
+        public Task<StoredGroupState> LoadAsync(ulong groupId, CancellationToken ct) => store.LoadAsync(groupId, ct);
+
+        public async Task SaveAsync(IReadOnlyList<GroupWrite> writes, CancellationToken ct)
+        {
+            await store.SaveAsync(writes, ct);
+            LastBatch = [.. writes];
+        }
+
+        public Task<StagedSnapshot> StageSnapshotAsync(ulong groupId, ulong generation, Snapshot snapshot, CancellationToken ct) =>
+            store.StageSnapshotAsync(groupId, generation, snapshot, ct);
+
+        public Task DefragmentAsync(CancellationToken ct) => store.DefragmentAsync(ct);
+
+        public ValueTask DisposeAsync() => store.DisposeAsync();
+    }
 
     /// <summary>The election's empty entry is index 1.</summary>
     private async Task LeadAsync()

@@ -55,6 +55,8 @@ public sealed partial class ReadyProcessor
     /// <summary>Snapshots written and staged (or failed: no staged snapshot) off the loop, for the loop to adopt.</summary>
     private readonly ConcurrentQueue<(ReplicaCore Replica, Snapshot? Snapshot, StagedSnapshot? Staged)> _stagedSnapshots = new();
     private readonly List<(ReplicaCore Replica, Snapshot Snapshot, StagedSnapshot Staged)> _adoptions = [];
+    /// <summary>The obsolete log entries of each replica, deleted a slice per saved batch; touched only by <see cref="ProcessAsync"/>.</summary>
+    private readonly Dictionary<ReplicaCore, LogTrim> _trims = [];
     private readonly IRaftLogStore _store;
     private readonly Action<ulong, Message> _sendToPeer;
     private readonly TimeProvider _time;
@@ -124,7 +126,7 @@ public sealed partial class ReadyProcessor
                 writes.Add(new GroupWrite(replica.Key.ShardId, replica.Generation)
                 {
                     StagedSnapshot = staged,
-                    CompactThrough = snapshot.Metadata.Index,
+                    CompactThrough = TrimOf(replica).FirstSliceOf(snapshot.Metadata.Index),
                 });
             }
             var entries = 0;
@@ -146,16 +148,19 @@ public sealed partial class ReadyProcessor
             }
             if (writes.Count > 0)
             {
+                AddLogTrimSlices(writes);
                 var started = Stopwatch.GetTimestamp();
                 await PersistAsync(writes, ct).ConfigureAwait(false);
                 PersistSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 BatchEntries.Record(entries);
+                LogTrimSlicesSaved(writes);
             }
 
             foreach (var (replica, snapshot, staged) in _adoptions)
             {
                 if (!IsRegistered(replica) || !writes.Exists(write => ReferenceEquals(write.StagedSnapshot, staged))) continue;
                 replica.SnapshotPersisted(snapshot);
+                TrimOf(replica).SnapshotAdopted(snapshot.Metadata.Index);
                 LogSnapshot(replica.Key.ShardId, snapshot.Metadata.Index);
                 // Entries applied while this one was saved may have made the next one due already.
                 SnapshotIfDue(replica, ct);
@@ -170,6 +175,46 @@ public sealed partial class ReadyProcessor
                 SnapshotIfDue(replica, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// Gives each write of a replica whose log holds obsolete entries the next slice of them to delete, and a replica
+    /// with nothing else in the batch a write of its own. A write that already compacts (a snapshot adopted in this very
+    /// batch) keeps its own.
+    /// </summary>
+    private void AddLogTrimSlices(List<GroupWrite> writes)
+    {
+        foreach (var (replica, trim) in _trims)
+        {
+            if (!IsRegistered(replica))
+            {
+                _trims.Remove(replica);
+                continue;
+            }
+            if (trim.NextSlice is not { } slice) continue;
+            var shardId = replica.Key.ShardId;
+            var at = writes.FindIndex(write => write.GroupId == shardId && write.Generation == replica.Generation);
+            if (at < 0) writes.Add(new GroupWrite(shardId, replica.Generation) { CompactThrough = slice });
+            else if (writes[at].CompactThrough is null) writes[at] = writes[at] with { CompactThrough = slice };
+        }
+    }
+
+    private void LogTrimSlicesSaved(List<GroupWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            if (write.CompactThrough is not { } through) continue;
+            foreach (var (replica, trim) in _trims)
+            {
+                if (replica.Key.ShardId == write.GroupId && replica.Generation == write.Generation) trim.Deleted(through);
+            }
+        }
+    }
+
+    private LogTrim TrimOf(ReplicaCore replica)
+    {
+        if (!_trims.TryGetValue(replica, out var trim)) _trims[replica] = trim = new LogTrim();
+        return trim;
     }
 
     /// <summary>Captures a snapshot when one is due and none is being saved, and saves it off the loop.</summary>
