@@ -4,6 +4,7 @@ using GrainKv.Grains;
 using GrainKv.Grains.Cluster;
 using GrainKv.Grains.Group0;
 using GrainKv.Grains.Sharding;
+using GrainKv.Group0.Protocol;
 using GrainKv.Hosting;
 using GrainKv.Orleans;
 using GrainKv.Orleans.Clustering;
@@ -71,7 +72,7 @@ public static partial class GatewayHost
 
         var services = builder.Services;
         services.AddSingleton(identity);
-        services.AddSingleton(ShardMap.OneShard(cluster.Members.Select(m => m.Id).ToArray()));
+        services.AddSingleton(ShardMap.FromRecord(ShardMapRecord.Parser.ParseFrom(await grains.GetGrain<IClusterGrain>(0).GetShardMap().WaitAsync(ct))));
         services.AddSingleton<IGrainFactory>(grains);
         // Group 0, at the members' peer URLs: what the members published (member list, client URLs).
         services.AddGroup0Client();

@@ -22,16 +22,36 @@ public sealed class MvccStore
     private long _revision = InitialRevision;
     private long _compactRevision = InitialCompactRevision;
 
-    /// <summary>Changes of the write in progress; they carry revision <c>_revision + 1</c> until it commits.</summary>
+    /// <summary>Changes of the write in progress; they carry revision <see cref="WriteRevision"/> until it commits.</summary>
     private int _pendingChanges;
+
+    private long _stampedRevision;
 
     public MvccStore(ILeaseLookup? leases = null)
     {
         _leases = leases ?? NoLeases.Instance;
     }
 
-    /// <summary>The store revision: 1 when empty, +1 per committed change set.</summary>
+    /// <summary>The store revision: 1 when empty, +1 per committed change set (or its stamped revision).</summary>
     public long Revision => _revision;
+
+    /// <summary>
+    /// The revision the next write commits at instead of the one after <see cref="Revision"/>, 0 for that one: with
+    /// several shards a write's revision comes from the cluster's revision oracle, so each shard's revisions are
+    /// sparse. Holds for one write (cleared when it commits); must be greater than <see cref="Revision"/>.
+    /// </summary>
+    public long StampedRevision
+    {
+        get => _stampedRevision;
+        set
+        {
+            Invariant.Check(value == 0 || value > _revision, "a write's stamped revision must follow the store's");
+            _stampedRevision = value;
+        }
+    }
+
+    /// <summary>The revision of the write in progress.</summary>
+    private long WriteRevision => _stampedRevision != 0 ? _stampedRevision : _revision + 1;
 
     /// <summary>The revision of the last compaction, -1 before the first.</summary>
     public long CompactRevision => _compactRevision;
@@ -58,7 +78,7 @@ public sealed class MvccStore
     internal ILeaseLookup Leases => _leases;
 
     /// <summary>What reads inside a write see: the write's own revision once it changed something.</summary>
-    private long ReadRevision => _pendingChanges > 0 ? _revision + 1 : _revision;
+    private long ReadRevision => _pendingChanges > 0 ? WriteRevision : _revision;
 
     public KvResult<RangeResponse> Range(RangeRequest request) => ReadRange(request);
 
@@ -87,14 +107,18 @@ public sealed class MvccStore
 
     public KvResult<TxnResponse> Txn(TxnRequest request) => TxnExecution.Run(this, request);
 
-    public KvResult<CompactionResponse> Compact(CompactionRequest request)
+    /// <param name="latestRevision">
+    /// The latest revision the cluster may be compacted at, when it is not this store's own: with several shards, any
+    /// revision handed out before the compaction's, though this shard may have written nothing since long before it.
+    /// </param>
+    public KvResult<CompactionResponse> Compact(CompactionRequest request, long latestRevision = 0)
     {
         var compactRevision = request.Revision;
         if (compactRevision <= _compactRevision)
         {
             return KvError.Compacted;
         }
-        if (compactRevision > _revision)
+        if (compactRevision > (latestRevision != 0 ? latestRevision : _revision))
         {
             return KvError.FutureRevision;
         }
@@ -226,7 +250,8 @@ public sealed class MvccStore
         {
             revision = current;
         }
-        if (revision < _compactRevision)
+        // The latest state is never compacted away, even by a compaction at a later revision of another shard.
+        if (request.Revision > 0 && revision < _compactRevision)
         {
             return KvError.Compacted;
         }
@@ -311,7 +336,7 @@ public sealed class MvccStore
     {
         var history = _index.Find(request.Key.Span);
         var previous = history?.Latest;
-        var revision = new Revision(_revision + 1, _pendingChanges);
+        var revision = new Revision(WriteRevision, _pendingChanges);
         if (history is null)
         {
             history = new KeyHistory(request.Key);
@@ -372,9 +397,10 @@ public sealed class MvccStore
     {
         if (_pendingChanges > 0)
         {
-            _revision++;
+            _revision = WriteRevision;
             _pendingChanges = 0;
         }
+        _stampedRevision = 0;
     }
 
     private void Delete(KeyHistory history, bool withPrevKv, DeleteRangeResponse response)
@@ -383,7 +409,7 @@ public sealed class MvccStore
         {
             response.PrevKvs.Add(Expose(history.Latest!, keysOnly: false));
         }
-        Record(history, new Revision(_revision + 1, _pendingChanges), put: null);
+        Record(history, new Revision(WriteRevision, _pendingChanges), put: null);
         response.Deleted++;
     }
 

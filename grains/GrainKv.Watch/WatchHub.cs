@@ -51,16 +51,17 @@ public sealed class WatchHub
     /// <summary>
     /// The events of one applied revision in sub-revision order, with prev_kv filled (as
     /// <c>store.ChangesFrom(revision, revision, withPrevKv: true)</c> returns them); every revision must
-    /// come, in order, once the store has applied it.
+    /// come, in order, once the store has applied it. With several shards a shard's revisions are sparse.
     /// </summary>
     public void OnApplied(long revision, IReadOnlyList<Event> events)
     {
-        Invariant.Check(revision == Revision + 1 && revision <= Store.Revision, "the watch hub sees every applied revision once, in order");
+        Invariant.Check(revision > Revision && revision <= Store.Revision, "the watch hub sees every applied revision once, in order");
+        var previous = Revision;
         Revision = revision;
         var applied = new AppliedRevision(revision, events);
         foreach (var stream in _streams.Values)
         {
-            stream.Deliver(applied);
+            stream.Deliver(applied, previous);
         }
     }
 

@@ -74,11 +74,15 @@ public sealed class WatchStream
         _outbox.Clear();
     }
 
-    internal void Deliver(AppliedRevision applied)
+    /// <summary>
+    /// A revision applied after <paramref name="previous"/>, to the watchers that had seen everything before it (a
+    /// lagging one replays from history; one that starts later waits).
+    /// </summary>
+    internal void Deliver(AppliedRevision applied, long previous)
     {
         foreach (var watcher in _watchers.Values)
         {
-            if (watcher.NextRevision != applied.Revision)
+            if (watcher.NextRevision <= previous || watcher.NextRevision > applied.Revision)
             {
                 continue;
             }

@@ -25,6 +25,9 @@ public static class SiloCommandLine
         var initialClusterState = Flag("--initial-cluster-state", "Initial cluster state ('new' or 'existing').", defaults.InitialClusterState);
         var initialClusterToken = Flag("--initial-cluster-token", "Initial cluster token for the cluster during bootstrap.", defaults.InitialClusterToken);
         var snapshotCount = Flag("--snapshot-count", "Number of committed entries to trigger a snapshot.", defaults.SnapshotCount);
+        var initialShards = Flag("--initial-shards", "Number of shards the key space is split into, evenly over printable key prefixes, when the cluster is bootstrapped.", defaults.InitialShards);
+        var initialShardSplits = Flag("--initial-shard-splits", "Keys at which the key space is split into shards when the cluster is bootstrapped (k1,k2,...); replaces --initial-shards.", defaults.InitialShardSplits);
+        var replicas = Flag("--replicas", "Number of replicas of each shard, on different members (capped by the number of members).", defaults.Replicas);
         var heartbeat = Flag("--heartbeat-interval", "Time (in milliseconds) of a heartbeat interval.", defaults.HeartbeatIntervalMs);
         var election = Flag("--election-timeout", "Time (in milliseconds) for an election to timeout.", defaults.ElectionTimeoutMs);
         var maxRequestBytes = Flag("--max-request-bytes", "Maximum client request size in bytes the server will accept.", defaults.MaxRequestBytes);
@@ -53,7 +56,7 @@ public static class SiloCommandLine
         var root = new RootCommand("GrainKv silo: a sharded coordination service that speaks the etcd v3 API.")
         {
             name, dataDir, listenClient, advertiseClient, listenPeer, advertisePeer, listenMetrics, initialCluster,
-            initialClusterState, initialClusterToken, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
+            initialClusterState, initialClusterToken, initialShards, initialShardSplits, replicas, snapshotCount, heartbeat, election, maxRequestBytes, maxTxnOps,
             quota, compactionMode, compactionRetention, progressNotify, corruptCheck, enablePprof, logger, logOutputs, logLevel,
             membership, membershipDefunct, orleansSiloPort, orleansGatewayPort,
             storage, postgresConnection,
@@ -71,6 +74,9 @@ public static class SiloCommandLine
             InitialClusterState = parsed.GetRequiredValue(initialClusterState),
             InitialClusterToken = parsed.GetRequiredValue(initialClusterToken),
             SnapshotCount = parsed.GetValue(snapshotCount),
+            InitialShards = parsed.GetValue(initialShards),
+            InitialShardSplits = parsed.GetRequiredValue(initialShardSplits),
+            Replicas = parsed.GetValue(replicas),
             HeartbeatIntervalMs = parsed.GetValue(heartbeat),
             ElectionTimeoutMs = parsed.GetValue(election),
             MaxRequestBytes = parsed.GetValue(maxRequestBytes),

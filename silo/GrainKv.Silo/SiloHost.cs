@@ -12,6 +12,7 @@ using GrainKv.MemberData;
 using GrainKv.Orleans;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
+using GrainKv.Shard;
 using GrainKv.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,6 +40,11 @@ public static partial class SiloHost
             await Console.Error.WriteLineAsync($"grainkv: {refusal}");
             return 1;
         }
+        if (InitialShardLayout.Refusal(options.InitialShards, options.ShardSplitKeys, options.Replicas) is { } layoutRefusal)
+        {
+            await Console.Error.WriteLineAsync($"grainkv: {layoutRefusal}");
+            return 1;
+        }
         Directory.CreateDirectory(options.DataDir);
         var identity = IdentityOf(options);
         var gatewayOptions = new GatewayOptions
@@ -64,7 +70,14 @@ public static partial class SiloHost
         services.AddSiloCluster(ReplicaPlacement.SilosOf(identity));
         services.AddSingleton(new StorageServer(await SiloStorage.ServerIdentityAsync(options.StorageOptions, ct)));
         services.AddHostedService<SharedStorageCheck>();
-        services.AddSingleton(ShardMap.OneShard(identity.Members.Select(m => m.Id).ToArray()));
+        var shardMap = InitialShardLayout.FromFlags(identity.Members.Select(m => m.Id).ToArray(), options.InitialShards, options.ShardSplitKeys, options.Replicas);
+        services.AddSingleton(shardMap);
+        if (shardMap.HasSeveralShards)
+        {
+            services.AddSingleton<IRevisionSource>(sp => new RevisionAllocator(
+                count => sp.GetRequiredService<Group0Client>().ProposeAsync(new ShardCommand { AllocateRevisions = new AllocateRevisions { Count = count } }),
+                sp.GetRequiredService<ReplicaDriver>().WakeUp));
+        }
         services.AddSingleton(new ReplicationOptions
         {
             TickIntervalMs = options.HeartbeatIntervalMs,

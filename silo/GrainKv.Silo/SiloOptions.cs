@@ -19,6 +19,12 @@ public sealed record SiloOptions
     public string InitialClusterState { get; init; } = "new";
     public string InitialClusterToken { get; init; } = "etcd-cluster";
     public long SnapshotCount { get; init; } = 100_000;
+    public int InitialShards { get; init; } = 1;
+    /// <summary>Split keys, comma-separated; they replace <see cref="InitialShards"/>.</summary>
+    public string InitialShardSplits { get; init; } = "";
+    public int Replicas { get; init; } = 3;
+
+    public IReadOnlyList<string> ShardSplitKeys => InitialShardSplits.Length == 0 ? [] : InitialShardSplits.Split(',');
     public int HeartbeatIntervalMs { get; init; } = 100;
     public int ElectionTimeoutMs { get; init; } = 1000;
     public int MaxRequestBytes { get; init; } = 1_572_864;

@@ -21,11 +21,11 @@ internal static class FollowerReplicas
     public static ReplicaCore Follower(ulong replicaId = 2, long snapshotCount = 1000) => Replica(replicaId, [1, 2, 3], snapshotCount);
 
     /// <summary>Replica <paramref name="replicaId"/> of shard 1 with nothing stored, its group made of <paramref name="voters"/>.</summary>
-    public static ReplicaCore Replica(ulong replicaId, ulong[] voters, long snapshotCount = 1000)
+    public static ReplicaCore Replica(ulong replicaId, ulong[] voters, long snapshotCount = 1000, IRevisionSource? revisions = null)
     {
         var config = new RaftConfig { Id = replicaId, InitialVoters = voters };
         return RecoveredReplica.From(new ReplicaKey(1, replicaId), 1, StoredGroupState.Empty, config, new SeededRandomSource(replicaId), NullLogger.Instance,
-            new ClusterIdentity(1, replicaId, "replica", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount)).Core;
+            new ClusterIdentity(1, replicaId, "replica", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount), revisions).Core;
     }
 
     /// <summary>Entries <paramref name="from"/> on to <paramref name="to"/>, each <paramref name="command"/> of its index (a put of "k{index}" if not given), all committed.</summary>

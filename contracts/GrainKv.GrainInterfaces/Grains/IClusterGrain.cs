@@ -8,6 +8,10 @@ public interface IClusterGrain : IGrainWithIntegerKey
     [Alias("GetBootstrap")]
     Task<string> GetBootstrap();
 
+    /// <summary>The cluster's shard map, a serialized <c>ShardMapRecord</c>.</summary>
+    [Alias("GetShardMap")]
+    Task<byte[]> GetShardMap();
+
     /// <summary>The first client URL each member has published to group 0, in member order.</summary>
     [Alias("GetClientUrls")]
     Task<string[]> GetClientUrls();

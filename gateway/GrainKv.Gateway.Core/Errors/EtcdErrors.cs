@@ -28,7 +28,8 @@ public static class EtcdErrors
         ShardError.Timeout => (StatusCode.Unavailable, "etcdserver: request timed out"),
         ShardError.NoLeader => (StatusCode.Unavailable, "etcdserver: no leader"),
         ShardError.NotLeader => (StatusCode.FailedPrecondition, "etcdserver: not leader"),
-        ShardError.LeaderChanged => (StatusCode.Unavailable, "etcdserver: leader changed"),
+        // A write stamped too late is retried by the front door; past its retries, nothing was written, as after a leader change.
+        ShardError.LeaderChanged or ShardError.StaleRevision => (StatusCode.Unavailable, "etcdserver: leader changed"),
         ShardError.Stopped => (StatusCode.Unavailable, "etcdserver: server stopped"),
         ShardError.BadLeaderTransferee => (StatusCode.FailedPrecondition, "etcdserver: bad leader transferee"),
         ShardError.LeaseExists => (StatusCode.FailedPrecondition, "etcdserver: lease already exists"),

@@ -35,6 +35,15 @@ public static class TxnShape
         }
     }
 
+    /// <summary>Whether any put of the txn (nested ones included) attaches its key to a lease.</summary>
+    public static bool AttachesLease(TxnRequest txn) =>
+        txn.Success.Concat(txn.Failure).Any(op => op.RequestCase switch
+        {
+            RequestOp.RequestOneofCase.RequestPut => op.RequestPut.Lease != 0,
+            RequestOp.RequestOneofCase.RequestTxn => AttachesLease(op.RequestTxn),
+            _ => false,
+        });
+
     private static bool IsReadOnly(RequestOp op) => op.RequestCase switch
     {
         RequestOp.RequestOneofCase.RequestRange => true,

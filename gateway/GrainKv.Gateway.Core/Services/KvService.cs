@@ -39,7 +39,9 @@ public sealed class KvService : KV.KVBase
     public async Task<PutResponse> PutAsync(PutRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request));
-        var reply = await ProposeAsync(_shards.ShardFor(request.Key.Span, default), new ShardCommand { Put = request }, ct);
+        var shard = _shards.ShardFor(request.Key.Span, default);
+        if (request.Lease != 0) RefuseLeaseOutsideClusterStateShard(shard);
+        var reply = await ProposeAsync(shard, new ShardCommand { Put = request }, ct);
         return reply.Put;
     }
 
@@ -60,6 +62,7 @@ public sealed class KvService : KV.KVBase
     {
         Check(KvRequestValidator.Validate(request, _options.MaxTxnOps));
         var shard = ShardOf(request);
+        if (TxnShape.AttachesLease(request)) RefuseLeaseOutsideClusterStateShard(shard);
         if (TxnShape.IsReadOnly(request))
         {
             var read = new ShardRead { Txn = request, Serializable = TxnShape.IsSerializable(request) };
@@ -97,6 +100,15 @@ public sealed class KvService : KV.KVBase
             shard = owner;
         }
         return shard ?? _shards.Map.ClusterStateShard;
+    }
+
+    /// <summary>Leases live on the first shard: with several shards, keys elsewhere cannot be attached to one yet.</summary>
+    private void RefuseLeaseOutsideClusterStateShard(ulong shard)
+    {
+        if (shard != _shards.Map.ClusterStateShard)
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented, "grainkv: a key outside the first shard cannot be attached to a lease yet"));
+        }
     }
 
     private static void Check(KvError error)

@@ -6,7 +6,8 @@ namespace GrainKv.Gateway.Services;
 
 /// <summary>
 /// etcdserverpb.Watch: one bidirectional stream carries any number of watchers, served from a
-/// replica's applied state (<see cref="IWatchSource"/>). Requests are handed to the watch core as they arrive; a single
+/// replica's applied state (<see cref="IWatchSource"/>) of the first shard: with several shards, a watch of keys
+/// elsewhere is refused for now. Requests are handed to the watch core as they arrive; a single
 /// writer sends whatever the core has ready, so responses keep their order. The client's
 /// half-close does not end the stream (etcd keeps sending events); cancellation does.
 /// </summary>
@@ -23,13 +24,16 @@ public sealed class WatchService : Etcdserverpb.Watch.WatchBase
 
     public override async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
     {
-        using var stream = _source.Open(_shards.Map.Ranges[0].ShardId);
-        var reader = ReadRequestsAsync(stream, requests, context.CancellationToken);
+        var shardId = _shards.Map.ClusterStateShard;
+        using var stream = _source.Open(shardId);
+        // A request the stream cannot take ends it: the reader's error is the call's status.
+        using var refused = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var reader = ReadRequestsAsync(stream, shardId, requests, refused);
         try
         {
             while (true)
             {
-                foreach (var response in await stream.ReceiveAsync(context.CancellationToken))
+                foreach (var response in await stream.ReceiveAsync(refused.Token))
                 {
                     await responses.WriteAsync(response, context.CancellationToken);
                 }
@@ -41,14 +45,27 @@ public sealed class WatchService : Etcdserverpb.Watch.WatchBase
         }
     }
 
-    private static async Task ReadRequestsAsync(IWatchStream stream, IAsyncStreamReader<WatchRequest> requests, CancellationToken ct)
+    private async Task ReadRequestsAsync(IWatchStream stream, ulong shardId, IAsyncStreamReader<WatchRequest> requests, CancellationTokenSource refused)
     {
         try
         {
-            while (await requests.MoveNext(ct)) stream.Send(requests.Current);
+            while (await requests.MoveNext(refused.Token))
+            {
+                var request = requests.Current;
+                if (request.CreateRequest is { } create && _shards.ShardFor(create.Key.Span, create.RangeEnd.Span) != shardId)
+                {
+                    throw new RpcException(new Status(StatusCode.Unimplemented, "grainkv: a watch outside the first shard is not supported yet"));
+                }
+                stream.Send(request);
+            }
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (RpcException)
+        {
+            refused.Cancel();
+            throw;
         }
     }
 }

@@ -1,5 +1,7 @@
 using GrainKv.Grains.Group0;
 using GrainKv.Grains.Placement;
+using GrainKv.Grains.Sharding;
+using Google.Protobuf;
 using Orleans.Concurrency;
 using Orleans.GrainDirectory;
 
@@ -9,9 +11,12 @@ namespace GrainKv.Grains.Cluster;
 [StatelessWorker]
 [GrainDirectory(ComputedGrainDirectory.Name)]
 [GrainType("grainkv.cluster")]
-public sealed class ClusterGrain(ClusterIdentity identity, MemberDirectory members) : Grain, IClusterGrain
+public sealed class ClusterGrain(ClusterIdentity identity, MemberDirectory members, ShardMap shards) : Grain, IClusterGrain
 {
     public Task<string> GetBootstrap() => Task.FromResult(ClusterBootstrap.Of(identity).ToText());
+
+    /// <summary>This silo's map, which is group 0's (a silo whose flags describe another stops).</summary>
+    public Task<byte[]> GetShardMap() => Task.FromResult(shards.ToRecord().ToByteArray());
 
     public async Task<string[]> GetClientUrls()
     {

@@ -36,8 +36,7 @@ public sealed partial class AutoCompactor : BackgroundService
         {
             try
             {
-                var status = await _frontDoors.For(_map.Ranges[0].ShardId).GetStatus();
-                if (_policy.Observe(_time.GetElapsedTime(started), status.Revision) is not { } revision) continue;
+                if (_policy.Observe(_time.GetElapsedTime(started), await ClusterRevisionAsync()) is not { } revision) continue;
                 foreach (var range in _map.Ranges)
                 {
                     var reply = await _frontDoors.For(range.ShardId)
@@ -51,6 +50,14 @@ public sealed partial class AutoCompactor : BackgroundService
                 LogFailed(0, ex.Message);
             }
         }
+    }
+
+    /// <summary>The latest revision of any shard: with several shards, each has only the revisions of its own writes.</summary>
+    private async Task<long> ClusterRevisionAsync()
+    {
+        var revision = 0L;
+        foreach (var range in _map.Ranges) revision = Math.Max(revision, (await _frontDoors.For(range.ShardId).GetStatus()).Revision);
+        return revision;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Auto-compacted at revision {Revision}")]

@@ -11,6 +11,7 @@ public static class Group0ServiceCollectionExtensions
         services.AddSingleton<Group0Peers>();
         services.AddSingleton<Group0Client>();
         services.AddSingleton<MemberDirectory>();
+        services.AddSingleton<ShardMapDirectory>();
         return services;
     }
 

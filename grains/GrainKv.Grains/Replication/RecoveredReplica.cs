@@ -15,7 +15,7 @@ namespace GrainKv.Grains.Replication;
 public sealed record RecoveredReplica(ReplicaCore Core, RaftNode Node, ShardStateMachine StateMachine)
 {
     public static RecoveredReplica From(ReplicaKey key, ulong generation, StoredGroupState stored, RaftConfig config,
-        IRandomSource random, ILogger log, ClusterIdentity identity, ReplicaTiming timing)
+        IRandomSource random, ILogger log, ClusterIdentity identity, ReplicaTiming timing, IRevisionSource? revisions = null)
     {
         var stateMachine = new ShardStateMachine(Lessor.MinTtlSecondsFor(timing.ElectionTimeoutMs));
         ulong appliedIndex = 0;
@@ -30,6 +30,6 @@ public sealed record RecoveredReplica(ReplicaCore Core, RaftNode Node, ShardStat
             SnapshotWithData = stored.Snapshot,
         };
         var node = new RaftNode(config, durable, random, log);
-        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, stored.Snapshot?.Data.Length ?? 0, timing), node, stateMachine);
+        return new RecoveredReplica(new ReplicaCore(key, generation, node, stateMachine, identity, appliedIndex, stored.Snapshot?.Data.Length ?? 0, timing, revisions), node, stateMachine);
     }
 }

@@ -51,10 +51,23 @@ public sealed class ReplicaCore
     private long _proposalsFailed;
     private bool _stopped;
     private readonly Dictionary<WatchStream, Action> _watchWakeUps = [];
+    private readonly IRevisionSource? _revisions;
+    /// <summary>
+    /// With several shards, the leader's writes waiting for their revisions, in the order they came (and asked); a
+    /// lease revoke the leader proposes itself has no waiter. Appended as each revision arrives, so revisions grow in
+    /// log order.
+    /// </summary>
+    private readonly Queue<(ShardCommand Command, TaskCompletionSource<ShardReply>? Waiter)> _awaitingRevision = new();
+    /// <summary>
+    /// Counts the times the writes awaiting revisions were refused (leadership lost): revisions asked for before are
+    /// for no write asked after, which must get revisions allocated after it came.
+    /// </summary>
+    private long _revisionRound;
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
-        ClusterIdentity identity, ulong appliedIndex, long snapshotBytes, ReplicaTiming timing)
+        ClusterIdentity identity, ulong appliedIndex, long snapshotBytes, ReplicaTiming timing, IRevisionSource? revisions = null)
     {
+        _revisions = revisions;
         Key = key;
         Generation = generation;
         _node = node;
@@ -105,6 +118,8 @@ public sealed class ReplicaCore
     /// <summary>
     /// A write: appended here if this replica leads, else forwarded to the leader it knows and answered once applied
     /// here (as etcd answers on the member that took the request); refused, naming the leader known, if it knows none.
+    /// With several shards only the leader takes writes (it stamps each with a revision from the oracle before
+    /// appending it); a follower refuses them, naming its leader.
     /// </summary>
     public Task<ShardReply> Propose(ShardCommand command)
     {
@@ -112,12 +127,60 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             if (_stopped) return Task.FromResult(new ShardReply { Error = ShardError.NotLeader });
+            if (_revisions is not null) return AwaitRevision(command, waiter);
             if (_node.Role != RaftRole.Leader && _node.LeaderId != 0) return Forward(command, waiter);
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term, command);
         }
         return waiter.Task;
+    }
+
+    /// <summary>Queues a write on the leader until the oracle gives it a revision. The caller holds the gate.</summary>
+    private Task<ShardReply> AwaitRevision(ShardCommand command, TaskCompletionSource<ShardReply>? waiter)
+    {
+        if (_node.Role != RaftRole.Leader) return Task.FromResult(Refused(Failed(ShardError.NotLeader)));
+        _awaitingRevision.Enqueue((command, waiter));
+        var round = _revisionRound;
+        _revisions!.Request(revision => AppendStamped(round, revision), error => RefuseAwaitingRevision(round, error));
+        return waiter?.Task ?? Task.FromResult(new ShardReply());
+    }
+
+    /// <summary>The oracle's revision for the write that asked first among those waiting: stamped and appended.</summary>
+    private void AppendStamped(long round, long revision)
+    {
+        lock (_gate)
+        {
+            if (round != _revisionRound || !_awaitingRevision.TryDequeue(out var write)) return;
+            write.Command.Revision = revision;
+            var error = _node.Propose(write.Command.ToByteString());
+            if (error is not null)
+            {
+                write.Waiter?.TrySetResult(Refused(Failed(ToShardError(error.Value))));
+                return;
+            }
+            if (write.Waiter is not null) _proposals[_node.LastIndex] = (write.Waiter, _node.Term, write.Command);
+        }
+    }
+
+    private void RefuseAwaitingRevision(long round, ShardError error)
+    {
+        lock (_gate)
+        {
+            if (round != _revisionRound || !_awaitingRevision.TryDequeue(out var write)) return;
+            write.Waiter?.TrySetResult(Failed(error));
+        }
+    }
+
+    /// <summary>
+    /// Leadership was lost (or the replica stopped) before these writes got their revisions: none was proposed, so
+    /// each is refused as by a follower, and goes to the new leader. The caller holds the gate.
+    /// </summary>
+    private void RefuseAllAwaitingRevision(ShardError error)
+    {
+        if (_awaitingRevision.Count == 0) return;
+        _revisionRound++;
+        while (_awaitingRevision.TryDequeue(out var write)) write.Waiter?.TrySetResult(Refused(Failed(error)));
     }
 
     /// <summary>Sends <paramref name="command"/> to the leader this follower knows. The caller holds the gate.</summary>
@@ -252,7 +315,9 @@ public sealed class ReplicaCore
             if (!_leading) return;
             foreach (var lease in _stateMachine.ExpiredLeases(_timing.NowMs(), ReplicaTiming.RevokesPerCheck))
             {
-                _node.Propose(new ShardCommand { LeaseRevoke = new Etcdserverpb.LeaseRevokeRequest { ID = lease } }.ToByteString());
+                var revoke = new ShardCommand { LeaseRevoke = new Etcdserverpb.LeaseRevokeRequest { ID = lease } };
+                if (_revisions is not null) AwaitRevision(revoke, waiter: null);
+                else _node.Propose(revoke.ToByteString());
             }
         }
     }
@@ -434,6 +499,7 @@ public sealed class ReplicaCore
         }
         _stateMachine.Demote();
         RefuseReadsAwaitingIndex();
+        RefuseAllAwaitingRevision(ShardError.NotLeader);
     }
 
     private void AnswerLeaderWaiters()
@@ -540,6 +606,7 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             _stopped = true;
+            RefuseAllAwaitingRevision(ShardError.Stopped);
             foreach (var waiting in _awaitingLeader) waiting.Waiter.TrySetResult(0);
             _awaitingLeader.Clear();
             waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _forwarded.Values.Select(f => f.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter),

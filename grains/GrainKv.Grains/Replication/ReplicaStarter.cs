@@ -9,10 +9,11 @@ namespace GrainKv.Grains.Replication;
 /// <summary>
 /// Starts a replica of a Raft group on this silo: claims a storage generation for the group (fencing out any stale
 /// replica of it still writing), rebuilds the state machine from the latest snapshot plus the log tail and hands the
-/// replica to the silo's <see cref="ReplicaDriver"/>. A group of this member alone elects it at once.
+/// replica to the silo's <see cref="ReplicaDriver"/>. A group of this member alone elects it at once. With several
+/// shards, shard leaders stamp writes with revisions from <paramref name="revisions"/> (group 0 is the oracle itself).
 /// </summary>
 public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, ClusterIdentity identity, ReplicationOptions options,
-    TimeProvider time, ILoggerFactory loggers)
+    TimeProvider time, ILoggerFactory loggers, IRevisionSource? revisions = null)
 {
     private readonly ConcurrentDictionary<ulong, Lazy<Task<ReplicaCore>>> _started = new();
 
@@ -56,7 +57,8 @@ public sealed class ReplicaStarter(IRaftLogStore store, ReplicaDriver driver, Cl
         };
         var recovered = RecoveredReplica.From(key, generation, stored, config,
             new SeededRandomSource((ulong)Environment.TickCount64 ^ key.ReplicaId ^ groupId), loggers.CreateLogger(RaftLogCategory(groupId)),
-            identity, new ReplicaTiming(ReplicaTiming.MonotonicMs(time), (long)options.ElectionTicks * options.TickIntervalMs, options.SnapshotCount));
+            identity, new ReplicaTiming(ReplicaTiming.MonotonicMs(time), (long)options.ElectionTicks * options.TickIntervalMs, options.SnapshotCount),
+            groupId == Group0.Group0Replica.GroupId ? null : revisions);
         var core = recovered.Core;
         driver.Register(core);
         var conf = recovered.Node.Status.ConfState;

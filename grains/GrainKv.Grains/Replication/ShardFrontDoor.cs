@@ -63,7 +63,26 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     public Task<ShardReply> Propose(ShardCommand command)
     {
         if (_quota.AlarmToRaise(command) is { } raise) return RaiseAlarm(raise);
+        if (_map.Ranges.Count > 1) return ProposeOnLeader(command);
         return Local(_identity.MemberId) is { } local ? ProposeHere(local, command) : ProposeThroughLeader(command);
+    }
+
+    /// <summary>How often a write refused for a stale revision is proposed again: that takes a leader change in between.</summary>
+    private const int StaleRevisionRetries = 3;
+
+    /// <summary>
+    /// With several shards only a shard's leader takes writes (it stamps each with a revision from the oracle): the
+    /// write goes to the leader, wherever it is, and is answered here. One refused for a stale revision was not
+    /// written and is proposed again.
+    /// </summary>
+    private async Task<ShardReply> ProposeOnLeader(ShardCommand command)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reply = await _leader.CallAsync(leader => Local(leader) is { } core ? _driver.Propose(core, command) : Replica(leader).Propose(command),
+                idempotent: false);
+            if (reply.Error is not ShardError.StaleRevision || attempt == StaleRevisionRetries) return await AnswerHere(reply);
+        }
     }
 
     /// <summary>The write is refused for lack of space, once the NOSPACE alarm it raises is replicated.</summary>

@@ -16,6 +16,7 @@ public sealed class ShardStateMachine
     private Lessor _lessor;
     private MvccStore _store;
     private AlarmTable _alarms = new();
+    private RevisionOracle _oracle = new();
 
     public ShardStateMachine(long minLeaseTtlSeconds)
     {
@@ -41,6 +42,7 @@ public sealed class ShardStateMachine
     /// </summary>
     public ShardReply Apply(ShardCommand command, long nowMs)
     {
+        if (command.Revision != 0 && command.Revision <= _store.Revision) return new ShardReply { Error = ShardError.StaleRevision };
         if (_alarms.IsActive(AlarmType.Corrupt) && command.RequestCase != ShardCommand.RequestOneofCase.Alarm)
         {
             return new ShardReply { Error = ShardError.Corrupt };
@@ -51,13 +53,15 @@ public sealed class ShardStateMachine
 
     private ShardReply ApplyUncapped(ShardCommand command, long nowMs) => command.RequestCase switch
     {
-        ShardCommand.RequestOneofCase.Put => Reply(Write(() => _store.Put(command.Put)), static (r, v) => r.Put = v),
-        ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(Write(() => _store.DeleteRange(command.DeleteRange)), static (r, v) => r.DeleteRange = v),
-        ShardCommand.RequestOneofCase.Txn => Reply(Write(() => _store.Txn(command.Txn)), static (r, v) => r.Txn = v),
-        ShardCommand.RequestOneofCase.Compaction => Reply(_store.Compact(command.Compaction), static (r, v) => r.Compaction = v),
+        ShardCommand.RequestOneofCase.Put => Reply(Write(command.Revision, () => _store.Put(command.Put)), static (r, v) => r.Put = v),
+        ShardCommand.RequestOneofCase.DeleteRange => Reply<DeleteRangeResponse>(Write(command.Revision, () => _store.DeleteRange(command.DeleteRange)), static (r, v) => r.DeleteRange = v),
+        ShardCommand.RequestOneofCase.Txn => Reply(Write(command.Revision, () => _store.Txn(command.Txn)), static (r, v) => r.Txn = v),
+        // A stamped compaction may be at any revision handed out before its own stamp.
+        ShardCommand.RequestOneofCase.Compaction => Reply(_store.Compact(command.Compaction, latestRevision: command.Revision != 0 ? command.Revision - 1 : 0), static (r, v) => r.Compaction = v),
         ShardCommand.RequestOneofCase.LeaseGrant => Grant(command.LeaseGrant, nowMs),
-        ShardCommand.RequestOneofCase.LeaseRevoke => Revoke(command.LeaseRevoke),
+        ShardCommand.RequestOneofCase.LeaseRevoke => Revoke(command.LeaseRevoke, command.Revision),
         ShardCommand.RequestOneofCase.Alarm => new ShardReply { Alarm = _alarms.Apply(command.Alarm) },
+        ShardCommand.RequestOneofCase.AllocateRevisions => new ShardReply { Revisions = _oracle.Allocate(command.AllocateRevisions.Count) },
         _ => new ShardReply { Error = ShardError.KeyNotFound },
     };
 
@@ -115,16 +119,17 @@ public sealed class ShardStateMachine
     public IReadOnlyList<long> ExpiredLeases(long nowMs, int limit) => _lessor.ExpiredAt(nowMs, limit);
 
     /// <summary>
-    /// The state as of now, to be written off the caller's lock (the alarms come last so that snapshots from before
-    /// them still restore).
+    /// The state as of now, to be written off the caller's lock (the alarms, then the revision oracle, come last so that
+    /// snapshots from before them still restore).
     /// </summary>
     public ShardStateSnapshot CaptureSnapshot()
     {
         using var leases = new MemoryStream();
         _lessor.WriteSnapshot(leases);
-        using var alarms = new MemoryStream();
-        _alarms.WriteSnapshot(alarms);
-        return new ShardStateSnapshot(leases.ToArray(), _store.CaptureSnapshot(), alarms.ToArray());
+        using var clusterState = new MemoryStream();
+        _alarms.WriteSnapshot(clusterState);
+        _oracle.WriteSnapshot(clusterState);
+        return new ShardStateSnapshot(leases.ToArray(), _store.CaptureSnapshot(), clusterState.ToArray());
     }
 
     public void WriteSnapshot(Stream destination) => CaptureSnapshot().WriteTo(destination);
@@ -134,6 +139,7 @@ public sealed class ShardStateMachine
         _lessor = Lessor.Restore(source, _lessor.MinTtlSeconds);
         _store = MvccStore.Restore(source, _lessor);
         _alarms = AlarmTable.Restore(source);
+        _oracle = RevisionOracle.Restore(source);
         Watches.Restore(_store);
     }
 
@@ -148,25 +154,31 @@ public sealed class ShardStateMachine
     }
 
     /// <summary>All the lease's keys go in one revision, one DELETE event each, in key order.</summary>
-    private ShardReply Revoke(LeaseRevokeRequest request)
+    private ShardReply Revoke(LeaseRevokeRequest request, long revision)
     {
         var revoked = _lessor.Revoke(request.ID);
         if (!revoked.IsOk) return new ShardReply { Error = ToShardError(revoked.Error) };
-        if (revoked.Value.Keys.Count > 0) Write(() => _store.Txn(revoked.Value.DeleteKeysTxn()));
+        if (revoked.Value.Keys.Count > 0) Write(revision, () => _store.Txn(revoked.Value.DeleteKeysTxn()));
         return new ShardReply { LeaseRevoke = new LeaseRevokeResponse { Header = new ResponseHeader { Revision = _store.Revision } } };
     }
 
-    /// <summary>A write's events attach and detach keys to and from leases and go to the watchers.</summary>
-    private T Write<T>(Func<T> write)
+    /// <summary>
+    /// A write, at <paramref name="revision"/> if it is stamped with one; its events attach and detach keys to and from
+    /// leases and go to the watchers.
+    /// </summary>
+    private T Write<T>(long revision, Func<T> write)
     {
         var before = _store.Revision;
+        _store.StampedRevision = revision;
         var result = write();
+        // A write refused before it wrote (an unknown lease, ...) leaves the stamp for no one.
+        _store.StampedRevision = 0;
         if (_store.Revision > before)
         {
             // Events cost a history lookup per write: only read them when a lease or a watcher needs them.
             var watched = Watches.HasStreams;
             var events = watched || _lessor.Count > 0
-                ? _store.ChangesFrom(before + 1, _store.Revision, withPrevKv: watched).Value
+                ? _store.ChangesFrom(_store.Revision, _store.Revision, withPrevKv: watched).Value
                 : [];
             _lessor.ApplyWrite(events);
             Watches.OnApplied(_store.Revision, events);

@@ -5,17 +5,17 @@ namespace GrainKv.Grains.Shard;
 
 /// <summary>
 /// A shard's state captured in one instant (<see cref="ShardStateMachine.CaptureSnapshot"/>) and written later, on any
-/// thread, while the state goes on changing: the leases and alarms as the bytes they were then (they are small), the
+/// thread, while the state goes on changing: the leases, the alarms and the revision oracle as the bytes they were then (they are small), the
 /// MVCC state as a capture of it.
 /// </summary>
-public sealed class ShardStateSnapshot(byte[] leases, MvccSnapshot store, byte[] alarms)
+public sealed class ShardStateSnapshot(byte[] leases, MvccSnapshot store, byte[] clusterState)
 {
-    /// <summary>The leases, then the MVCC state that looks them up, then the alarms (each section reads exactly its own bytes).</summary>
+    /// <summary>The leases, then the MVCC state that looks them up, then the alarms and the revision oracle (each section reads exactly its own bytes).</summary>
     public void WriteTo(Stream destination)
     {
         destination.Write(leases);
         store.WriteTo(destination);
-        destination.Write(alarms);
+        destination.Write(clusterState);
     }
 
     public ByteString ToByteString()

@@ -1,15 +1,19 @@
+using Google.Protobuf;
+using GrainKv.Group0.Protocol;
+
 namespace GrainKv.Grains.Sharding;
 
 /// <summary>
 /// Which shard owns which keys: contiguous ranges that together cover the whole key space, in
-/// key order. A plain value: the meta group hands out new maps as shards split and move.
+/// key order, each version of it a plain value: group 0 holds the current one.
 /// </summary>
 public sealed class ShardMap
 {
     private readonly ShardRange[] _ranges;
 
-    public ShardMap(IEnumerable<ShardRange> ranges)
+    public ShardMap(IEnumerable<ShardRange> ranges, ulong version = 1)
     {
+        Version = version;
         _ranges = ranges.ToArray();
         if (_ranges.Length == 0 || _ranges[0].Start.Length != 0 || _ranges[^1].End.Length != 0)
         {
@@ -26,6 +30,36 @@ public sealed class ShardMap
 
     /// <summary>One shard, id 1, owns every key; each of <paramref name="replicas"/> holds a replica of it.</summary>
     public static ShardMap OneShard(IReadOnlyList<ulong> replicas) => new([new ShardRange(1, [], [], replicas)]);
+
+    /// <summary>Each change of the map makes a new version; the first is 1.</summary>
+    public ulong Version { get; }
+
+    /// <summary>
+    /// Whether writes take their revisions from group 0's revision oracle: with several shards they do; one shard
+    /// counts its own, +1 per write, exactly as etcd.
+    /// </summary>
+    public bool HasSeveralShards => _ranges.Length > 1;
+
+    public ShardMapRecord ToRecord()
+    {
+        var record = new ShardMapRecord { Version = Version };
+        foreach (var range in _ranges)
+        {
+            var shard = new ShardRecord { Id = range.ShardId, Start = ByteString.CopyFrom(range.Start), End = ByteString.CopyFrom(range.End) };
+            shard.Replicas.AddRange(range.Replicas);
+            record.Shards.Add(shard);
+        }
+        return record;
+    }
+
+    public static ShardMap FromRecord(ShardMapRecord record) =>
+        new(record.Shards.Select(s => new ShardRange(s.Id, s.Start.ToByteArray(), s.End.ToByteArray(), s.Replicas.ToArray())), record.Version);
+
+    /// <summary>Same shards, ranges and replicas (the version aside).</summary>
+    public bool SameLayoutAs(ShardMap other) =>
+        _ranges.Length == other._ranges.Length && _ranges.Zip(other._ranges).All(pair =>
+            pair.First.ShardId == pair.Second.ShardId && pair.First.Start.AsSpan().SequenceEqual(pair.Second.Start) &&
+            pair.First.End.AsSpan().SequenceEqual(pair.Second.End) && pair.First.Replicas.SequenceEqual(pair.Second.Replicas));
 
     public ShardRange this[ulong shardId] => _ranges.First(r => r.ShardId == shardId);
 
