@@ -47,6 +47,7 @@ public static class EtcdGateway
         services.AddSingleton<LockService>();
         services.AddSingleton<ElectionService>();
         services.AddSingleton<AuthService>();
+        services.AddSingleton<ShardAdminService>();
         return services;
     }
 
@@ -65,5 +66,6 @@ public static class EtcdGateway
         endpoints.MapGrpcService<LockService>();
         endpoints.MapGrpcService<ElectionService>();
         endpoints.MapGrpcService<HealthService>();
+        endpoints.MapGrpcService<ShardAdminService>();
     }
 }

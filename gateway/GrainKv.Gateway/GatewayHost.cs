@@ -72,10 +72,12 @@ public static partial class GatewayHost
 
         var services = builder.Services;
         services.AddSingleton(identity);
-        services.AddSingleton(ShardMap.FromRecord(ShardMapRecord.Parser.ParseFrom(await grains.GetGrain<IClusterGrain>(0).GetShardMap().WaitAsync(ct))));
+        var shardMap = ShardMap.FromRecord(ShardMapRecord.Parser.ParseFrom(await grains.GetGrain<IClusterGrain>(0).GetShardMap().WaitAsync(ct)));
+        services.AddSingleton(shardMap);
         services.AddSingleton<IGrainFactory>(grains);
         // Group 0, at the members' peer URLs: what the members published (member list, client URLs).
         services.AddGroup0Client();
+        if (shardMap.HasSeveralShards) services.AddRevisionAllocator();
         services.AddSingleton(await WatchEndpointsAsync(options, grains));
         services.AddSingleton<IWatchSource, RelayWatchSource>();
         services.AddPrometheusMetrics();

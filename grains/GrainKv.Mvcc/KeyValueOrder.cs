@@ -7,7 +7,7 @@ namespace GrainKv.Mvcc;
 /// Range sort orders. Ties keep key-ascending order in both directions, which is what etcd's sort
 /// produces for small results (insertion sort is stable) and keeps replicas deterministic.
 /// </summary>
-internal static class KeyValueOrder
+public static class KeyValueOrder
 {
     public static void Sort(List<KeyValue> kvs, RangeRequest.Types.SortTarget target, bool descending)
     {

@@ -82,6 +82,12 @@ public sealed class MvccStore
 
     public KvResult<RangeResponse> Range(RangeRequest request) => ReadRange(request);
 
+    /// <summary>
+    /// A range as of <paramref name="resolvedRevision"/>, a revision of the cluster's this store has everything up to
+    /// (with several shards its own revision can be older: it wrote nothing since); the header carries that revision.
+    /// </summary>
+    public KvResult<RangeResponse> Range(RangeRequest request, long resolvedRevision) => ReadRange(request, resolvedRevision);
+
     /// <summary>Checks in etcd's order: unknown lease, then ignore_value/ignore_lease on an absent key.</summary>
     public KvResult<PutResponse> Put(PutRequest request)
     {
@@ -238,9 +244,9 @@ public sealed class MvccStore
 
     internal KeyValue? Latest(ByteString key) => _index.Find(key.Span)?.Latest;
 
-    internal KvResult<RangeResponse> ReadRange(RangeRequest request)
+    internal KvResult<RangeResponse> ReadRange(RangeRequest request, long resolvedRevision = 0)
     {
-        var current = ReadRevision;
+        var current = Math.Max(ReadRevision, resolvedRevision);
         var revision = request.Revision;
         if (revision > current)
         {

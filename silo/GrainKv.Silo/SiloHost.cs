@@ -12,7 +12,6 @@ using GrainKv.MemberData;
 using GrainKv.Orleans;
 using GrainKv.Runtime.Cluster;
 using GrainKv.Runtime.Grpc;
-using GrainKv.Shard;
 using GrainKv.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -72,12 +71,7 @@ public static partial class SiloHost
         services.AddHostedService<SharedStorageCheck>();
         var shardMap = InitialShardLayout.FromFlags(identity.Members.Select(m => m.Id).ToArray(), options.InitialShards, options.ShardSplitKeys, options.Replicas);
         services.AddSingleton(shardMap);
-        if (shardMap.HasSeveralShards)
-        {
-            services.AddSingleton<IRevisionSource>(sp => new RevisionAllocator(
-                count => sp.GetRequiredService<Group0Client>().ProposeAsync(new ShardCommand { AllocateRevisions = new AllocateRevisions { Count = count } }),
-                sp.GetRequiredService<ReplicaDriver>().WakeUp));
-        }
+        if (shardMap.HasSeveralShards) services.AddRevisionAllocator();
         services.AddSingleton(new ReplicationOptions
         {
             TickIntervalMs = options.HeartbeatIntervalMs,

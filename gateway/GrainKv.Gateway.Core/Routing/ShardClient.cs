@@ -19,6 +19,8 @@ public sealed class ShardClient
     /// <summary>The pause before asking again after a silo dropped away.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
+    private static readonly TimeSpan LeaderTransferPoll = TimeSpan.FromMilliseconds(20);
+
     private readonly IShardFrontDoors _frontDoors;
     private readonly ShardLeaders _leaders;
     private readonly GatewayOptions _options;
@@ -56,7 +58,23 @@ public sealed class ShardClient
     public Task<ShardStatus> StatusAsync(ulong shardId, CancellationToken ct = default) =>
         WithinRequestTimeoutAsync(shardId, static (group, _) => group.GetStatus(), default(object), idempotent: true, ct);
 
-    public Task<ShardReply> TransferLeadershipAsync(ulong shardId, ulong targetId) => Group(shardId).TransferLeadership(targetId);
+    /// <summary>
+    /// Hands the shard's leadership to <paramref name="targetId"/> and waits, within the request timeout, until the
+    /// shard's nearest replica knows the target leads: its status then, or null if it did not in time.
+    /// </summary>
+    public async Task<ShardStatus?> TransferLeadershipAsync(ulong shardId, ulong targetId, CancellationToken ct)
+    {
+        var reply = await Group(shardId).TransferLeadership(targetId);
+        if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
+        var deadline = DateTime.UtcNow + _options.RequestTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await StatusAsync(shardId, ct);
+            if (status.LeaderId == targetId) return status;
+            await Task.Delay(LeaderTransferPoll, ct);
+        }
+        return null;
+    }
 
     private IShardFrontDoor Group(ulong shardId) => _frontDoors.For(shardId);
 

@@ -2,6 +2,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using GrainKv.Gateway.Errors;
 using GrainKv.Gateway.Routing;
+using GrainKv.Grains.Replication;
 using GrainKv.Grains.Shard;
 using GrainKv.Mvcc;
 using GrainKv.Shard;
@@ -17,11 +18,14 @@ public sealed class KvService : KV.KVBase
 {
     private readonly ShardClient _shards;
     private readonly GatewayOptions _options;
+    private readonly IRevisionSource? _revisions;
 
-    public KvService(ShardClient shards, GatewayOptions options)
+    /// <param name="revisions">Group 0's revision oracle, with several shards: a read over several reads at one of its revisions.</param>
+    public KvService(ShardClient shards, GatewayOptions options, IRevisionSource? revisions = null)
     {
         _shards = shards;
         _options = options;
+        _revisions = revisions;
     }
 
     public override Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => RangeAsync(request, context.CancellationToken);
@@ -29,9 +33,35 @@ public sealed class KvService : KV.KVBase
     public async Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken ct)
     {
         Check(KvRequestValidator.Validate(request));
+        if (_revisions is not null && _shards.Map.ShardsFor(request.Key.Span, request.RangeEnd.Span).Count > 1) return await ShardedRangeAsync(request, _revisions, ct);
         var shard = _shards.ShardFor(request.Key.Span, request.RangeEnd.Span);
         var reply = await _shards.ReadAsync(shard, new ShardRead { Range = request, Serializable = request.Serializable }, ct);
         return reply.Range;
+    }
+
+    /// <summary>
+    /// A range over several shards, read on each at one revision allocated after the request came, so it sees every
+    /// write acknowledged before (serializable ones too, for now), answered with that revision. A revision asked for
+    /// must have been handed out already.
+    /// </summary>
+    private async Task<RangeResponse> ShardedRangeAsync(RangeRequest request, IRevisionSource revisions, CancellationToken ct)
+    {
+        var revision = await NextRevisionAsync(revisions).WaitAsync(_options.RequestTimeout, ct);
+        if (request.Revision >= revision) EtcdErrors.Throw(ShardError.FutureRevision);
+        var parts = ShardedRange.Split(request, _shards.Map);
+        var answers = await Task.WhenAll(parts.Select(part => _shards.ReadAsync(part.ShardId, new ShardRead { Range = part.Part, Revision = revision }, ct)));
+        return ShardedRange.Merge(request, answers.Select(answer => answer.Range).ToList(), revision);
+    }
+
+    private static Task<long> NextRevisionAsync(IRevisionSource revisions)
+    {
+        var allocated = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        revisions.Request(allocated.SetResult, error =>
+        {
+            var (code, message) = EtcdErrors.ToStatus(error);
+            allocated.SetException(new RpcException(new Status(code, message)));
+        });
+        return allocated.Task;
     }
 
     public override Task<PutResponse> Put(PutRequest request, ServerCallContext context) => PutAsync(request, context.CancellationToken);

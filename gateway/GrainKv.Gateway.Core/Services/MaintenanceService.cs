@@ -18,21 +18,16 @@ public sealed class MaintenanceService : Maintenance.MaintenanceBase
     /// </summary>
     public const string EtcdApiVersion = "3.4.0";
 
-    private static readonly TimeSpan LeaderTransferPoll = TimeSpan.FromMilliseconds(20);
-
     private readonly ShardClient _shards;
     private readonly ClusterIdentity _identity;
     private readonly ClusterAlarms _alarms;
-    private readonly TimeSpan _leaderTransferTimeout;
     private readonly MemberReplicas _memberReplicas;
 
-    public MaintenanceService(ShardClient shards, ClusterIdentity identity, GatewayOptions options, ClusterAlarms alarms,
-        MemberReplicas memberReplicas)
+    public MaintenanceService(ShardClient shards, ClusterIdentity identity, ClusterAlarms alarms, MemberReplicas memberReplicas)
     {
         _memberReplicas = memberReplicas;
         _alarms = alarms;
         _shards = shards;
-        _leaderTransferTimeout = options.RequestTimeout;
         _identity = identity;
     }
 
@@ -135,17 +130,9 @@ public sealed class MaintenanceService : Maintenance.MaintenanceBase
         var status = await _shards.StatusAsync(shard, context.CancellationToken);
         if (status.LeaderId != status.ReplicaId) EtcdErrors.Throw(ShardError.NotLeader);
         var memberId = status.ReplicaId;
-        var reply = await _shards.TransferLeadershipAsync(shard, request.TargetID);
-        if (reply.Error != ShardError.None) EtcdErrors.Throw(reply.Error);
-        var deadline = DateTime.UtcNow + _leaderTransferTimeout;
-        while (DateTime.UtcNow < deadline)
+        if (await _shards.TransferLeadershipAsync(shard, request.TargetID, context.CancellationToken) is { } led)
         {
-            status = await _shards.StatusAsync(shard, context.CancellationToken);
-            if (status.LeaderId == request.TargetID)
-            {
-                return new MoveLeaderResponse { Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = memberId, Revision = status.Revision, RaftTerm = status.Term } };
-            }
-            await Task.Delay(LeaderTransferPoll, context.CancellationToken);
+            return new MoveLeaderResponse { Header = new ResponseHeader { ClusterId = _identity.ClusterId, MemberId = memberId, Revision = led.Revision, RaftTerm = led.Term } };
         }
         throw new RpcException(new Status(StatusCode.Unknown, "etcdserver: request timed out, leader transfer took too long"));
     }

@@ -1,4 +1,6 @@
+using GrainKv.Grains.Replication;
 using GrainKv.Runtime.Cluster;
+using GrainKv.Shard;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainKv.Grains.Group0;
@@ -14,6 +16,19 @@ public static class Group0ServiceCollectionExtensions
         services.AddSingleton<ShardMapDirectory>();
         return services;
     }
+
+    /// <summary>
+    /// The way to group 0's revision oracle for a cluster of several shards: one allocation in flight for the process,
+    /// its answers waking this silo's Raft loop (a stand-alone gateway has none).
+    /// </summary>
+    public static IServiceCollection AddRevisionAllocator(this IServiceCollection services) =>
+        services.AddSingleton<IRevisionSource>(sp =>
+        {
+            var driver = sp.GetService<ReplicaDriver>();
+            // Group 0's client is looked up at the first allocation: group 0's own replica is started by what takes this.
+            return new RevisionAllocator(count => sp.GetRequiredService<Group0Client>().ProposeAsync(new ShardCommand { AllocateRevisions = new AllocateRevisions { Count = count } }),
+                driver is null ? static () => { } : driver.WakeUp);
+        });
 
     /// <summary>This silo's replica of group 0, started with the silo and served to peers, and the client that prefers it.</summary>
     public static IServiceCollection AddGroup0Replica(this IServiceCollection services)

@@ -63,6 +63,10 @@ public sealed class ReplicaCore
     /// for no write asked after, which must get revisions allocated after it came.
     /// </summary>
     private long _revisionRound;
+    /// <summary>Writes that left <see cref="_awaitingRevision"/> (appended or refused), counted for the reads that wait for them.</summary>
+    private long _writesDequeued;
+    /// <summary>Reads at an oracle revision waiting until this many writes have left the queue for revisions.</summary>
+    private readonly Queue<(long WritesAhead, PendingRead Read)> _readsAwaitingWrites = new();
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
         ClusterIdentity identity, ulong appliedIndex, long snapshotBytes, ReplicaTiming timing, IRevisionSource? revisions = null)
@@ -154,12 +158,9 @@ public sealed class ReplicaCore
             if (round != _revisionRound || !_awaitingRevision.TryDequeue(out var write)) return;
             write.Command.Revision = revision;
             var error = _node.Propose(write.Command.ToByteString());
-            if (error is not null)
-            {
-                write.Waiter?.TrySetResult(Refused(Failed(ToShardError(error.Value))));
-                return;
-            }
-            if (write.Waiter is not null) _proposals[_node.LastIndex] = (write.Waiter, _node.Term, write.Command);
+            if (error is not null) write.Waiter?.TrySetResult(Refused(Failed(ToShardError(error.Value))));
+            else if (write.Waiter is not null) _proposals[_node.LastIndex] = (write.Waiter, _node.Term, write.Command);
+            WriteDequeued();
         }
     }
 
@@ -169,17 +170,21 @@ public sealed class ReplicaCore
         {
             if (round != _revisionRound || !_awaitingRevision.TryDequeue(out var write)) return;
             write.Waiter?.TrySetResult(Failed(error));
+            WriteDequeued();
         }
     }
 
     /// <summary>
     /// Leadership was lost (or the replica stopped) before these writes got their revisions: none was proposed, so
-    /// each is refused as by a follower, and goes to the new leader. The caller holds the gate.
+    /// each is refused as by a follower, and goes to the new leader, as do the reads at a revision waiting for them.
+    /// The caller holds the gate.
     /// </summary>
     private void RefuseAllAwaitingRevision(ShardError error)
     {
+        while (_readsAwaitingWrites.TryDequeue(out var waiting)) waiting.Read.Waiter.TrySetResult(Refused(new ShardReply { Error = error }));
         if (_awaitingRevision.Count == 0) return;
         _revisionRound++;
+        _writesDequeued += _awaitingRevision.Count;
         while (_awaitingRevision.TryDequeue(out var write)) write.Waiter?.TrySetResult(Refused(Failed(error)));
     }
 
@@ -208,12 +213,50 @@ public sealed class ReplicaCore
         {
             if (_stopped) return Task.FromResult(new ShardReply { Error = read.Serializable ? ShardError.Stopped : ShardError.NotLeader });
             if (read.Serializable && !ShardStateMachine.IsLeaseRead(read)) return Task.FromResult(Serve(read));
+            if (read.Revision != 0) return ReadAtRevision(read);
             var pending = new PendingRead(read, NewWaiter());
-            var requestId = ++_nextRequestId;
-            var error = _node.ReadIndex(requestId);
-            if (error is not null) return Task.FromResult(Refused(new ShardReply { Error = ToShardError(error.Value) }));
-            _readsAwaitingIndex[requestId] = pending;
+            StartReadIndex(pending);
             return pending.Waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// A read at an oracle revision (part of a read over several shards), on the leader: once the writes waiting for
+    /// revisions when it came are appended, every write this shard may still commit at or below the read's revision
+    /// (allocated before the read was sent) is in the log; a ReadIndex round then confirms the leadership, and the read
+    /// is served once all of that log is applied. The caller holds the gate.
+    /// </summary>
+    private Task<ShardReply> ReadAtRevision(ShardRead read)
+    {
+        if (_node.Role != RaftRole.Leader) return Task.FromResult(Refused(new ShardReply { Error = ShardError.NotLeader }));
+        var pending = new PendingRead(read, NewWaiter());
+        var writesAhead = _writesDequeued + _awaitingRevision.Count;
+        if (writesAhead == _writesDequeued) StartReadIndex(pending with { MinIndex = _node.LastIndex });
+        else _readsAwaitingWrites.Enqueue((writesAhead, pending));
+        return pending.Waiter.Task;
+    }
+
+    /// <summary>Starts a ReadIndex round for <paramref name="pending"/>, or refuses it. The caller holds the gate.</summary>
+    private void StartReadIndex(PendingRead pending)
+    {
+        var requestId = ++_nextRequestId;
+        var error = _node.ReadIndex(requestId);
+        if (error is not null)
+        {
+            pending.Waiter.TrySetResult(Refused(new ShardReply { Error = ToShardError(error.Value) }));
+            return;
+        }
+        _readsAwaitingIndex[requestId] = pending;
+    }
+
+    /// <summary>A write left the queue for revisions: reads at a revision that waited for it start their round. The caller holds the gate.</summary>
+    private void WriteDequeued()
+    {
+        _writesDequeued++;
+        while (_readsAwaitingWrites.TryPeek(out var waiting) && waiting.WritesAhead <= _writesDequeued)
+        {
+            _readsAwaitingWrites.Dequeue();
+            StartReadIndex(waiting.Read with { MinIndex = _node.LastIndex });
         }
     }
 
@@ -264,6 +307,7 @@ public sealed class ReplicaCore
                 Revision = _stateMachine.Revision,
                 CompactRevision = _stateMachine.CompactRevision,
                 Alarms = { _stateMachine.Alarms },
+                IndexedKeys = _stateMachine.IndexedKeys,
             };
         }
     }
@@ -393,7 +437,10 @@ public sealed class ReplicaCore
             if (ready.CommittedEntries.Count > 0) RefuseForwardsOfTermsBefore(ready.CommittedEntries[^1].Term, answers);
             foreach (var state in ready.ReadStates)
             {
-                if (_readsAwaitingIndex.Remove(state.RequestId, out var read)) _awaitingApply.Add(new AwaitingApply(state.Index, read.Waiter, () => Serve(read.Request)));
+                if (_readsAwaitingIndex.Remove(state.RequestId, out var read))
+                {
+                    _awaitingApply.Add(new AwaitingApply(Math.Max(state.Index, read.MinIndex), read.Waiter, () => Serve(read.Request)));
+                }
             }
             for (var i = _awaitingApply.Count - 1; i >= 0; i--)
             {
@@ -659,7 +706,8 @@ public sealed class ReplicaCore
         _ => ShardError.Stopped,
     };
 
-    private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter);
+    /// <param name="MinIndex">The log index the read is served after at the earliest, whatever its ReadIndex.</param>
+    private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter, ulong MinIndex = 0);
 
     private sealed record ForwardedProposal(TaskCompletionSource<ShardReply> Waiter, ulong Term, long SentMs);
 

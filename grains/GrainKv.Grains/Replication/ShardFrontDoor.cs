@@ -121,7 +121,9 @@ public sealed class ShardFrontDoor : IShardFrontDoor
 
     public Task<ShardStatus> GetStatus() => Nearest.GetStatus();
 
-    public Task<ShardReply> TransferLeadership(ulong targetId) => Nearest.TransferLeadership(targetId);
+    /// <summary>Asks the group's leader, wherever it is, to hand its leadership to <paramref name="targetId"/>.</summary>
+    public Task<ShardReply> TransferLeadership(ulong targetId) =>
+        _leader.CallAsync(leader => Replica(leader).TransferLeadership(targetId), idempotent: true);
 
     /// <summary>
     /// What the leader served, answered by this member: etcd answers a write or a linearizable read only once the

@@ -67,7 +67,7 @@ public sealed class ShardStateMachine
 
     public ShardReply Read(ShardRead read) => read.RequestCase switch
     {
-        ShardRead.RequestOneofCase.Range => Reply(_store.Range(read.Range), static (r, v) => r.Range = v),
+        ShardRead.RequestOneofCase.Range => Reply(_store.Range(read.Range, read.Revision), static (r, v) => r.Range = v),
         ShardRead.RequestOneofCase.Txn => Reply(_store.Txn(read.Txn), static (r, v) => r.Txn = v),
         ShardRead.RequestOneofCase.HashKv => Reply(_store.HashKV(read.HashKv.Revision), static (r, v) => r.HashKv = v),
         _ => new ShardReply { Error = ShardError.KeyNotFound },

@@ -65,7 +65,38 @@ public sealed class ShardedClusterTests
     }
 
     [Fact]
-    public async Task FourShards_RequestsSpanningShards_AreRefusedAsNotSupportedYet_AndCompactionCoversEveryShard()
+    public async Task FourShards_RangeOverEveryShard_ReadsAllAtOneRevision_WithLimitSortAndCount()
+    {
+        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var client = new EtcdClient(cluster.Members[1].ClientUrl);
+        var revisions = new Dictionary<string, long>();
+        foreach (var key in KeyPerShard.Reverse()) revisions[key] = (await client.PutAsync(key, $"value of {key}")).Header.Revision;
+        var last = revisions.Values.Max();
+
+        var all = await client.RangeAsync(new RangeRequest { Key = B("\0"), RangeEnd = B("\0") });
+        Assert.Equal(KeyPerShard, all.Kvs.Select(kv => kv.Key.ToStringUtf8()));
+        Assert.All(all.Kvs, kv => Assert.Equal(revisions[kv.Key.ToStringUtf8()], kv.ModRevision));
+        Assert.Equal((4L, false), (all.Count, all.More));
+        Assert.True(all.Header.Revision > last, $"a read after the writes reads at {all.Header.Revision}, not after {last}");
+
+        var newestTwo = await client.RangeAsync(new RangeRequest
+        {
+            Key = B("\0"), RangeEnd = B("\0"), Limit = 2, SortTarget = RangeRequest.Types.SortTarget.Mod, SortOrder = RangeRequest.Types.SortOrder.Descend, KeysOnly = true,
+        });
+        Assert.Equal(["0key", "Bkey"], newestTwo.Kvs.Select(kv => kv.Key.ToStringUtf8()));
+        Assert.All(newestTwo.Kvs, kv => Assert.True(kv.Value.IsEmpty));
+        Assert.Equal((4L, true), (newestTwo.Count, newestTwo.More));
+
+        var before = await client.RangeAsync(new RangeRequest { Key = B("\0"), RangeEnd = B("\0"), Revision = revisions["Bkey"], CountOnly = true });
+        Assert.Equal(3, before.Count);
+
+        var etcdctl = await Infrastructure.Etcdctl.RunAsync(cluster.Endpoints, null, "get", "", "--prefix", "--keys-only", "--limit", "3");
+        Assert.True(etcdctl.ExitCode == 0, etcdctl.Stderr);
+        Assert.Equal("0key\n\nBkey\n\nakey\n\n", etcdctl.Stdout);
+    }
+
+    [Fact]
+    public async Task FourShards_TxnsSpanningShards_AreRefusedAsNotSupportedYet_AndCompactionCoversEveryShard()
     {
         using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
         using var client = new EtcdClient(cluster.Members[0].ClientUrl);
@@ -74,8 +105,6 @@ public sealed class ShardedClusterTests
         await client.PutAsync("0key", "new");
         var last = (await client.PutAsync("zkey", "new")).Header.Revision;
 
-        var range = await Assert.ThrowsAsync<RpcException>(() => client.RangeAsync(new RangeRequest { Key = B("0"), RangeEnd = B("\0") }));
-        Assert.Equal(StatusCode.Unimplemented, range.StatusCode);
         var txn = await Assert.ThrowsAsync<RpcException>(() => client.TxnAsync(new TxnRequest
         {
             Success = { new RequestOp { RequestPut = new PutRequest { Key = B("0key"), Value = B("x") } }, new RequestOp { RequestPut = new PutRequest { Key = B("zkey"), Value = B("x") } } },
@@ -83,6 +112,8 @@ public sealed class ShardedClusterTests
         Assert.Equal(StatusCode.Unimplemented, txn.StatusCode);
         var leased = await Assert.ThrowsAsync<RpcException>(() => client.PutAsync(new PutRequest { Key = B("zkey"), Value = B("x"), Lease = 5 }));
         Assert.Equal(StatusCode.Unimplemented, leased.StatusCode);
+        var futureRead = await Assert.ThrowsAsync<RpcException>(() => client.RangeAsync(new RangeRequest { Key = B("\0"), RangeEnd = B("\0"), Revision = last + 1_000_000 }));
+        Assert.Equal("etcdserver: mvcc: required revision is a future revision", futureRead.Status.Detail);
 
         var future = await Assert.ThrowsAsync<RpcException>(() => client.CompactAsync(new CompactionRequest { Revision = last + 1_000_000 }));
         Assert.Equal("etcdserver: mvcc: required revision is a future revision", future.Status.Detail);
@@ -93,6 +124,43 @@ public sealed class ShardedClusterTests
             Assert.Equal("etcdserver: mvcc: required revision has been compacted", compacted.Status.Detail);
             Assert.Equal("new", Assert.Single((await client.RangeAsync(new RangeRequest { Key = B(key) })).Kvs).Value.ToStringUtf8());
         }
+    }
+
+    [Fact]
+    public async Task AdminTool_ListsTheShards_AndMovesAShardsLeadership()
+    {
+        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using (var client = new EtcdClient(cluster.Members[0].ClientUrl))
+        {
+            foreach (var key in KeyPerShard) await client.PutAsync(key, "v");
+        }
+
+        var list = await AdminTool.RunAsync("--endpoints", cluster.Endpoints, "shards", "list", "-w", "json");
+        Assert.True(list.ExitCode == 0, list.Stderr);
+        var shards = JsonNode.Parse(list.Stdout)!.AsArray();
+        Assert.Equal([1UL, 2, 3, 4], shards.Select(s => s!["id"]!.GetValue<ulong>()));
+        Assert.Equal(["", "7g", "OO", "g7"], shards.Select(s => Text(s!["start"]!)));
+        Assert.Equal(["7g", "OO", "g7", ""], shards.Select(s => Text(s!["end"]!)));
+        Assert.All(shards, s =>
+        {
+            var replicas = s!["replicas"]!.AsArray().Select(r => r!.GetValue<ulong>()).ToArray();
+            Assert.Equal(3, replicas.Distinct().Count());
+            Assert.Contains(s["leader"]!.GetValue<ulong>(), replicas);
+            Assert.Equal(1, s["size"]!.GetValue<long>());
+            Assert.True(s["revision"]!.GetValue<long>() > 1);
+        });
+
+        var shard2 = shards[1]!;
+        var target = shard2["replicas"]!.AsArray().Select(r => r!.GetValue<ulong>()).First(r => r != shard2["leader"]!.GetValue<ulong>());
+        var transfer = await AdminTool.RunAsync("--endpoints", cluster.Members[2].Endpoint, "shards", "transfer-leader", "2", target.ToString("x"));
+        Assert.True(transfer.ExitCode == 0, transfer.Stderr);
+        var table = await AdminTool.RunAsync("--endpoints", cluster.Endpoints, "shards", "list");
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Matches($@"\| 2 +\| ""7g"" +\| ""OO"" +\| [0-9a-f,]+ +\| {target:x} +\| 1 +\|", table.Stdout);
+
+        var unknown = await AdminTool.RunAsync("--endpoints", cluster.Endpoints, "shards", "transfer-leader", "9", target.ToString("x"));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("grainkv: no shard 9", unknown.Stderr);
     }
 
     [Fact]
@@ -117,4 +185,6 @@ public sealed class ShardedClusterTests
     }
 
     private static ByteString B(string text) => ByteString.CopyFromUtf8(text);
+
+    private static string Text(JsonNode base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64.GetValue<string>()));
 }

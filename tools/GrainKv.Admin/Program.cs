@@ -1,0 +1,3 @@
+using GrainKv.Admin;
+
+return await AdminCommandLine.Create().Parse(args).InvokeAsync();
