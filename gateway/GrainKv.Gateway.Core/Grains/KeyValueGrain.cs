@@ -40,7 +40,7 @@ public sealed class KeyValueGrain(KvService kv, LeaseService leases, IWatchSourc
 
     public async IAsyncEnumerable<WatchResponse> Watch(WatchCreateRequest request)
     {
-        using var stream = watches.Open(shards.Map.ClusterStateShard);
+        using var stream = ShardedWatchStream.Open(watches, shards.Map);
         stream.Send(new WatchRequest { CreateRequest = request });
         while (true)
         {

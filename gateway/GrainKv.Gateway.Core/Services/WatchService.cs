@@ -6,8 +6,8 @@ namespace GrainKv.Gateway.Services;
 
 /// <summary>
 /// etcdserverpb.Watch: one bidirectional stream carries any number of watchers, served from a
-/// replica's applied state (<see cref="IWatchSource"/>) of the first shard: with several shards, a watch of keys
-/// elsewhere is refused for now. Requests are handed to the watch core as they arrive; a single
+/// replica's applied state (<see cref="IWatchSource"/>), each watcher on the shard that holds its keys
+/// (<see cref="ShardedWatchStream"/>). Requests are handed to the watch core as they arrive; a single
 /// writer sends whatever the core has ready, so responses keep their order. The client's
 /// half-close does not end the stream (etcd keeps sending events); cancellation does.
 /// </summary>
@@ -24,11 +24,10 @@ public sealed class WatchService : Etcdserverpb.Watch.WatchBase
 
     public override async Task Watch(IAsyncStreamReader<WatchRequest> requests, IServerStreamWriter<WatchResponse> responses, ServerCallContext context)
     {
-        var shardId = _shards.Map.ClusterStateShard;
-        using var stream = _source.Open(shardId);
+        using var stream = ShardedWatchStream.Open(_source, _shards.Map);
         // A request the stream cannot take ends it: the reader's error is the call's status.
         using var refused = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var reader = ReadRequestsAsync(stream, shardId, requests, refused);
+        var reader = ReadRequestsAsync(stream, requests, refused);
         try
         {
             while (true)
@@ -45,19 +44,11 @@ public sealed class WatchService : Etcdserverpb.Watch.WatchBase
         }
     }
 
-    private async Task ReadRequestsAsync(IWatchStream stream, ulong shardId, IAsyncStreamReader<WatchRequest> requests, CancellationTokenSource refused)
+    private static async Task ReadRequestsAsync(IWatchStream stream, IAsyncStreamReader<WatchRequest> requests, CancellationTokenSource refused)
     {
         try
         {
-            while (await requests.MoveNext(refused.Token))
-            {
-                var request = requests.Current;
-                if (request.CreateRequest is { } create && _shards.ShardFor(create.Key.Span, create.RangeEnd.Span) != shardId)
-                {
-                    throw new RpcException(new Status(StatusCode.Unimplemented, "grainkv: a watch outside the first shard is not supported yet"));
-                }
-                stream.Send(request);
-            }
+            while (await requests.MoveNext(refused.Token)) stream.Send(requests.Current);
         }
         catch (OperationCanceledException)
         {

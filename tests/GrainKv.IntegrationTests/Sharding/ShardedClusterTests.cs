@@ -127,6 +127,44 @@ public sealed class ShardedClusterTests
     }
 
     [Fact]
+    public async Task FourShards_OneWatchStream_HoldsWatchersOnDifferentShards_EachGetsItsEventsUnderItsOwnId()
+    {
+        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var client = new EtcdClient(cluster.Members[0].ClientUrl);
+        await using var watch = new WatchSession(client);
+
+        await watch.CreateAsync(new WatchCreateRequest { Key = B("zkey") });
+        await watch.CreateAsync(new WatchCreateRequest { Key = B("B"), RangeEnd = B("C"), PrevKv = true });
+        await watch.CreateAsync(new WatchCreateRequest { Key = B("0key"), WatchId = 7 });
+        var created = await watch.CollectAsync(r => r.Count == 3, TimeSpan.FromSeconds(10));
+        Assert.All(created, r => Assert.True(r.Created));
+        Assert.Equal([0L, 1, 7], created.Select(r => r.WatchId).Order());
+
+        var z = (await client.PutAsync("zkey", "1")).Header.Revision;
+        var b = (await client.PutAsync("Bkey", "1")).Header.Revision;
+        await client.PutAsync("Bkey", "2");
+        var events = await watch.CollectAsync(r => r.Sum(e => e.Events.Count) == 3, TimeSpan.FromSeconds(10));
+        Assert.Equal([(0L, "zkey", z)], events.Where(r => r.WatchId == 0).SelectMany(r => r.Events).Select(e => (0L, e.Kv.Key.ToStringUtf8(), e.Kv.ModRevision)));
+        var onB = events.Where(r => r.WatchId == 1).SelectMany(r => r.Events).ToList();
+        Assert.Equal(["1", "2"], onB.Select(e => e.Kv.Value.ToStringUtf8()));
+        Assert.Equal(b, onB[1].PrevKv.ModRevision);
+
+        await watch.CancelAsync(0);
+        var canceled = await watch.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.True(canceled is { Canceled: true, WatchId: 0 });
+        await client.PutAsync("zkey", "2");
+        await client.PutAsync("0key", "1");
+        var after = await watch.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(7, after!.WatchId);
+        Assert.Equal("0key", Assert.Single(after.Events).Kv.Key.ToStringUtf8());
+
+        using var spanning = client.Watch();
+        await spanning.RequestStream.WriteAsync(new WatchRequest { CreateRequest = new WatchCreateRequest { Key = B("\0"), RangeEnd = B("\0") } });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await spanning.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task AdminTool_ListsTheShards_AndMovesAShardsLeadership()
     {
         using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
