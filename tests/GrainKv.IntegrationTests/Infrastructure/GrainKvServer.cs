@@ -64,6 +64,15 @@ public sealed class GrainKvServer : IDisposable
         await Readiness.WaitAsync(ClientUrl, _process, "GrainKv");
     }
 
+    /// <summary>SIGKILL the silo, then start it again on the same data dir and ports with other extra flags, not waiting for it.</summary>
+    public ServerProcess KillAndRelaunchWith(params string[] extraArguments)
+    {
+        _process.Kill();
+        _process.Dispose();
+        _process = Launch(DataDir, ClientUrl, _ports, extraArguments, _environment);
+        return _process;
+    }
+
     public void Dispose()
     {
         _process.Dispose();

@@ -30,6 +30,22 @@ public sealed class SiloStartRefusalTests : IDisposable
         Assert.False(Directory.Exists(dataDir));
     }
 
+    [Theory]
+    [InlineData("--initial-shards", "0", "grainkv: --initial-shards must be at least 1 (got 0)")]
+    [InlineData("--initial-shard-splits", "m,c", "grainkv: --initial-shard-splits must be in increasing key order ('m' comes before 'c')")]
+    [InlineData("--replicas", "0", "grainkv: --replicas must be at least 1 (got 0)")]
+    public async Task InconsistentShardFlags_RefusedInOneLine_BeforeTheDataDirIsCreated(string flag, string value, string refusal)
+    {
+        var dataDir = Path.Combine(_root, "shards");
+
+        using var silo = StartSilo(dataDir, "--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", flag, value);
+        await silo.WaitForExitAsync(Patience);
+
+        Assert.Equal(1, silo.ExitCode);
+        Assert.Equal(refusal, silo.Output.Trim());
+        Assert.False(Directory.Exists(dataDir));
+    }
+
     /// <summary>A member of a cluster used to start its other services, fail to bind, and then hang half-started.</summary>
     [Fact]
     public async Task ClusterMember_OrleansGatewayPortInUse_RefusedAndExits()
