@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using GrainKv.IntegrationTests.Infrastructure;
+using Grpc.Core;
+
+namespace GrainKv.IntegrationTests.Sharding;
+
+/// <summary>
+/// Writes on four shards by concurrent clients: a write acknowledged before another started has the smaller revision,
+/// and no two writes share one, even while a silo holding shard leaders is killed.
+/// </summary>
+public sealed class RevisionOrderTests
+{
+    private static readonly string[] KeyPerShard = ["0key", "Bkey", "akey", "zkey"];
+
+    [Fact]
+    public async Task ConcurrentWritesOnFourShards_RevisionsFollowRealTimeOrder()
+    {
+        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+
+        var writes = await WriteConcurrentlyAsync(cluster.Members, workers: 8, writesEach: 40, during: null);
+
+        Assert.Equal(8 * 40, writes.Count);
+        AssertRealTimeOrder(writes);
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesOnFourShards_WhileASiloIsKilled_AcknowledgedRevisionsFollowRealTimeOrder()
+    {
+        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        var survivors = cluster.Members.Take(2).ToArray();
+
+        var writes = await WriteConcurrentlyAsync(survivors, workers: 6, writesEach: 60, during: async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            cluster.Kill(cluster.Members[2]);
+        });
+
+        Assert.True(writes.Count > 60, $"only {writes.Count} writes were acknowledged");
+        AssertRealTimeOrder(writes);
+    }
+
+    private sealed record Write(long StartTicks, long EndTicks, long Revision, string Key);
+
+    private static async Task<List<Write>> WriteConcurrentlyAsync(IReadOnlyList<GrainKvCluster.Member> members, int workers, int writesEach, Func<Task>? during)
+    {
+        var acknowledged = new List<Write>();
+        var fault = during?.Invoke() ?? Task.CompletedTask;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            using var client = new EtcdClient(members[worker % members.Count].ClientUrl);
+            var random = new Random(worker);
+            for (var i = 0; i < writesEach; i++)
+            {
+                var key = $"{KeyPerShard[random.Next(KeyPerShard.Length)]}/{worker}";
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    var put = await client.PutAsync(key, $"{i}");
+                    lock (acknowledged) acknowledged.Add(new Write(start, Stopwatch.GetTimestamp(), put.Header.Revision, key));
+                }
+                catch (RpcException error) when (error.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+                {
+                    // An election under way, or the write's outcome unknown: only acknowledged writes are checked.
+                }
+            }
+        }));
+        await fault;
+        return acknowledged;
+    }
+
+    /// <summary>Sorted by end, a prefix maximum of revisions: every write's revision exceeds all of those that ended before it started.</summary>
+    private static void AssertRealTimeOrder(List<Write> writes)
+    {
+        Assert.Equal(writes.Count, writes.Select(w => w.Revision).Distinct().Count());
+        var byEnd = writes.OrderBy(w => w.EndTicks).ToArray();
+        var maxBefore = new long[byEnd.Length];
+        for (var i = 0; i < byEnd.Length; i++) maxBefore[i] = Math.Max(i > 0 ? maxBefore[i - 1] : 0, byEnd[i].Revision);
+        foreach (var write in writes)
+        {
+            var endedBefore = Array.FindLastIndex(byEnd, w => w.EndTicks < write.StartTicks);
+            if (endedBefore < 0) continue;
+            Assert.True(maxBefore[endedBefore] < write.Revision,
+                $"{write.Key} started after a write with revision {maxBefore[endedBefore]} was acknowledged, yet got {write.Revision}");
+        }
+    }
+}
