@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using GrainKv.Grains.Replication;
+using GrainKv.Raft;
 using GrainKv.Shard;
 using static GrainKv.Grains.Tests.FollowerReplicas;
 
@@ -47,17 +49,37 @@ public sealed class ReplicaCoreStampingTests
     }
 
     [Fact]
-    public async Task Follower_RefusesWrites_NamingItsLeader_AndAsksTheOracleNothing()
+    public void Follower_ForwardsWritesToItsLeader_Unstamped_AndAsksTheOracleNothing()
     {
         var oracle = new HandOutRevisions();
         var core = Replica(2, [1, 2, 3], revisions: oracle);
         Receive(core, from: 1, count: 1);
 
-        var reply = await core.Propose(Put("a"));
+        _ = core.Propose(Put("a"));
+        var ready = core.TakeReady()!;
 
-        Assert.Equal(ShardError.NotLeader, reply.Error);
-        Assert.Equal(Leader, reply.LeaderId);
+        var forwarded = Assert.Single(ready.Messages, m => m.Type == MessageType.Propose);
+        Assert.Equal(Leader, forwarded.To);
+        Assert.Equal(0, ShardCommand.Parser.ParseFrom(Assert.Single(forwarded.Entries).Data).Revision);
         Assert.Equal(0, oracle.Waiting);
+    }
+
+    [Fact]
+    public void Leader_StampsAWriteForwardedToIt_BeforeAppendingIt()
+    {
+        var oracle = new HandOutRevisions();
+        var core = SoleLeader(oracle);
+        var forwarded = Put("a");
+        forwarded.Proposer = 2;
+        forwarded.ProposalId = 77;
+
+        core.Step(new Message { Type = MessageType.Propose, From = 2, To = 1, Entries = { new Entry { Type = EntryType.EntryNormal, Data = forwarded.ToByteString() } } });
+        Assert.Null(core.TakeReady());
+        oracle.Grant(31);
+        var ready = core.TakeReady()!;
+
+        var appended = ShardCommand.Parser.ParseFrom(Assert.Single(ready.EntriesToPersist).Data);
+        Assert.Equal((31L, 2UL, 77UL), (appended.Revision, appended.Proposer, appended.ProposalId));
     }
 
     [Fact]

@@ -30,6 +30,10 @@ public sealed class Group0Client
     public Task<ShardReply> ProposeAsync(ShardCommand command) =>
         _leader.CallAsync(leader => IsLocal(leader) ? _local!.Propose(command) : _peers.Propose(leader, command), idempotent: false);
 
+    /// <summary>Revisions of the revision oracle, from group 0's leader; asked again elsewhere if lost, since gaps are allowed.</summary>
+    public Task<ShardReply> AllocateRevisionsAsync(uint count) =>
+        _leader.CallAsync(leader => IsLocal(leader) ? _local!.AllocateRevisions(count) : _peers.AllocateRevisions(leader, count), idempotent: true);
+
     /// <summary>A linearizable read on the leader; a serializable one on the nearest replica that can be reached.</summary>
     public Task<ShardReply> ReadAsync(ShardRead read) =>
         read.Serializable

@@ -28,6 +28,8 @@ public sealed class Group0Peers(ClusterIdentity identity) : IDisposable
 
     public Task<ShardReply> Read(ulong memberId, ShardRead read) => CallAsync(memberId, new Group0Request { Read = read });
 
+    public Task<ShardReply> AllocateRevisions(ulong memberId, uint count) => CallAsync(memberId, new Group0Request { AllocateRevisions = count });
+
     public async Task<ulong> WaitForLeader(ulong memberId, ulong stale) =>
         (await CallAsync(memberId, new Group0Request { WaitForLeaderAfter = stale })).LeaderId;
 

@@ -34,10 +34,13 @@ public sealed class Group0Replica(ReplicaStarter starter, ReplicaDriver driver, 
 
     public async Task<ulong> WaitForLeader(ulong stale) => await (await _core.Task).WaitForLeader(stale);
 
+    public async Task<ShardReply> AllocateRevisions(uint count) => await driver.AllocateRevisions(await _core.Task, count);
+
     public async Task<ShardReply> HandleAsync(Group0Request request, CancellationToken ct) => request.RequestCase switch
     {
         Group0Request.RequestOneofCase.Propose => await Propose(request.Propose).WaitAsync(ct),
         Group0Request.RequestOneofCase.Read => await Read(request.Read).WaitAsync(ct),
+        Group0Request.RequestOneofCase.AllocateRevisions => await AllocateRevisions(request.AllocateRevisions).WaitAsync(ct),
         Group0Request.RequestOneofCase.WaitForLeaderAfter => new ShardReply { LeaderId = await WaitForLeader(request.WaitForLeaderAfter).WaitAsync(ct) },
         _ => throw new ArgumentException("A group 0 request names no operation.", nameof(request)),
     };

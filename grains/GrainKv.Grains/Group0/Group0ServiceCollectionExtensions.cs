@@ -1,6 +1,5 @@
 using GrainKv.Grains.Replication;
 using GrainKv.Runtime.Cluster;
-using GrainKv.Shard;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GrainKv.Grains.Group0;
@@ -26,8 +25,7 @@ public static class Group0ServiceCollectionExtensions
         {
             var driver = sp.GetService<ReplicaDriver>();
             // Group 0's client is looked up at the first allocation: group 0's own replica is started by what takes this.
-            return new RevisionAllocator(count => sp.GetRequiredService<Group0Client>().ProposeAsync(new ShardCommand { AllocateRevisions = new AllocateRevisions { Count = count } }),
-                driver is null ? static () => { } : driver.WakeUp);
+            return new RevisionAllocator(count => sp.GetRequiredService<Group0Client>().AllocateRevisionsAsync(count), driver is null ? static () => { } : driver.WakeUp);
         });
 
     /// <summary>This silo's replica of group 0, started with the silo and served to peers, and the client that prefers it.</summary>

@@ -67,6 +67,8 @@ public sealed class ReplicaCore
     private long _writesDequeued;
     /// <summary>Reads at an oracle revision waiting until this many writes have left the queue for revisions.</summary>
     private readonly Queue<(long WritesAhead, PendingRead Read)> _readsAwaitingWrites = new();
+    /// <summary>Group 0 only: the leader's block of revisions of the revision oracle.</summary>
+    private readonly RevisionWindow _revisionWindow = new();
 
     public ReplicaCore(ReplicaKey key, ulong generation, RaftNode node, ShardStateMachine stateMachine,
         ClusterIdentity identity, ulong appliedIndex, long snapshotBytes, ReplicaTiming timing, IRevisionSource? revisions = null)
@@ -122,8 +124,8 @@ public sealed class ReplicaCore
     /// <summary>
     /// A write: appended here if this replica leads, else forwarded to the leader it knows and answered once applied
     /// here (as etcd answers on the member that took the request); refused, naming the leader known, if it knows none.
-    /// With several shards only the leader takes writes (it stamps each with a revision from the oracle before
-    /// appending it); a follower refuses them, naming its leader.
+    /// With several shards the leader stamps each write, its own and those forwarded to it, with a revision from the
+    /// oracle before appending it.
     /// </summary>
     public Task<ShardReply> Propose(ShardCommand command)
     {
@@ -131,8 +133,8 @@ public sealed class ReplicaCore
         lock (_gate)
         {
             if (_stopped) return Task.FromResult(new ShardReply { Error = ShardError.NotLeader });
-            if (_revisions is not null) return AwaitRevision(command, waiter);
             if (_node.Role != RaftRole.Leader && _node.LeaderId != 0) return Forward(command, waiter);
+            if (_revisions is not null) return AwaitRevision(command, waiter);
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term, command);
@@ -235,6 +237,43 @@ public sealed class ReplicaCore
         else _readsAwaitingWrites.Enqueue((writesAhead, pending));
         return pending.Waiter.Task;
     }
+
+    /// <summary>
+    /// Group 0's leader hands out <paramref name="count"/> revisions of the revision oracle: from the block it reserved
+    /// (reserving one through Raft first when it has none left), answered once a ReadIndex round confirms it still
+    /// leads (<see cref="RevisionWindow"/>).
+    /// </summary>
+    public Task<ShardReply> AllocateRevisions(uint count)
+    {
+        lock (_gate)
+        {
+            if (_stopped || _node.Role != RaftRole.Leader) return Task.FromResult(Refused(new ShardReply { Error = ShardError.NotLeader }));
+            var waiter = NewWaiter();
+            if (_revisionWindow.TryTake(count, out var block))
+            {
+                ConfirmAllocation(block, waiter);
+                return waiter.Task;
+            }
+            _revisionWindow.Wait(count, waiter);
+            if (_revisionWindow.Reservation.Index == 0) ReserveRevisions();
+            return waiter.Task;
+        }
+    }
+
+    /// <summary>Proposes the reservation of the next block. The caller holds the gate.</summary>
+    private void ReserveRevisions()
+    {
+        var reserve = new ShardCommand { AllocateRevisions = new AllocateRevisions { Count = _revisionWindow.NextReservationSize } };
+        if (_node.Propose(reserve.ToByteString()) is { } error)
+        {
+            foreach (var waiter in _revisionWindow.GiveUp()) waiter.TrySetResult(Refused(Failed(ToShardError(error))));
+            return;
+        }
+        _revisionWindow.Reservation = (_node.LastIndex, _node.Term);
+    }
+
+    private void ConfirmAllocation(RevisionBlock block, TaskCompletionSource<ShardReply> waiter) =>
+        StartReadIndex(new PendingRead(null, waiter, Answer: () => new ShardReply { Revisions = block }));
 
     /// <summary>Starts a ReadIndex round for <paramref name="pending"/>, or refuses it. The caller holds the gate.</summary>
     private void StartReadIndex(PendingRead pending)
@@ -370,6 +409,12 @@ public sealed class ReplicaCore
     {
         lock (_gate)
         {
+            if (_revisions is not null && message.Type == MessageType.Propose && _node.Role == RaftRole.Leader)
+            {
+                // A follower's forwarded writes are stamped like the leader's own; the follower's caller waits for them by proposal id.
+                foreach (var entry in message.Entries) AwaitRevision(ShardCommand.Parser.ParseFrom(entry.Data), waiter: null);
+                return;
+            }
             _node.Step(message);
             TrackLeadership();
         }
@@ -417,6 +462,10 @@ public sealed class ReplicaCore
                     ? ours ? proposal.Command : ShardCommand.Parser.ParseFrom(entry.Data.Span)
                     : null;
                 var applied = command is null ? null : _stateMachine.Apply(command, _timing.NowMs());
+                if ((entry.Index, entry.Term) == _revisionWindow.Reservation && applied?.Revisions is { } reserved)
+                {
+                    foreach (var (block, waiter) in _revisionWindow.Reserved(reserved)) ConfirmAllocation(block, waiter);
+                }
                 if (command is { ProposalId: not 0 } && command.Proposer == Key.ReplicaId && _forwarded.Remove(command.ProposalId, out var forwarded))
                 {
                     applied!.AppliedIndex = entry.Index;
@@ -439,7 +488,7 @@ public sealed class ReplicaCore
             {
                 if (_readsAwaitingIndex.Remove(state.RequestId, out var read))
                 {
-                    _awaitingApply.Add(new AwaitingApply(Math.Max(state.Index, read.MinIndex), read.Waiter, () => Serve(read.Request)));
+                    _awaitingApply.Add(new AwaitingApply(Math.Max(state.Index, read.MinIndex), read.Waiter, read.Answer ?? (() => Serve(read.Request!))));
                 }
             }
             for (var i = _awaitingApply.Count - 1; i >= 0; i--)
@@ -547,6 +596,7 @@ public sealed class ReplicaCore
         _stateMachine.Demote();
         RefuseReadsAwaitingIndex();
         RefuseAllAwaitingRevision(ShardError.NotLeader);
+        foreach (var waiter in _revisionWindow.GiveUp()) waiter.TrySetResult(Refused(new ShardReply { Error = ShardError.NotLeader }));
     }
 
     private void AnswerLeaderWaiters()
@@ -654,6 +704,7 @@ public sealed class ReplicaCore
         {
             _stopped = true;
             RefuseAllAwaitingRevision(ShardError.Stopped);
+            foreach (var waiter in _revisionWindow.GiveUp()) waiter.TrySetResult(new ShardReply { Error = ShardError.Stopped });
             foreach (var waiting in _awaitingLeader) waiting.Waiter.TrySetResult(0);
             _awaitingLeader.Clear();
             waiters = [.. _proposals.Values.Select(p => p.Waiter), .. _forwarded.Values.Select(f => f.Waiter), .. _readsAwaitingIndex.Values.Select(r => r.Waiter),
@@ -706,8 +757,10 @@ public sealed class ReplicaCore
         _ => ShardError.Stopped,
     };
 
+    /// <param name="Request">The read to serve; null for an answer made in advance (<paramref name="Answer"/>).</param>
     /// <param name="MinIndex">The log index the read is served after at the earliest, whatever its ReadIndex.</param>
-    private sealed record PendingRead(ShardRead Request, TaskCompletionSource<ShardReply> Waiter, ulong MinIndex = 0);
+    /// <param name="Answer">What the round confirms, when it is not a read of the state (an allocation of revisions).</param>
+    private sealed record PendingRead(ShardRead? Request, TaskCompletionSource<ShardReply> Waiter, ulong MinIndex = 0, Func<ShardReply>? Answer = null);
 
     private sealed record ForwardedProposal(TaskCompletionSource<ShardReply> Waiter, ulong Term, long SentMs);
 

@@ -68,6 +68,14 @@ public sealed partial class ReplicaDriver : BackgroundService, IRaftMessageSink
         return reply;
     }
 
+    /// <summary>Group 0's leader hands out revisions; the ReadIndex round that confirms them is taken up by the loop.</summary>
+    public Task<ShardReply> AllocateRevisions(ReplicaCore replica, uint count)
+    {
+        var reply = replica.AllocateRevisions(count);
+        WakeUp();
+        return reply;
+    }
+
     /// <summary>Something changed in a replica (a proposal, a read, a message): run the loop soon.</summary>
     public void WakeUp() => _wakeUp.Writer.TryWrite(true);
 

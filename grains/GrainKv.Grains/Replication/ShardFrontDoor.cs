@@ -63,25 +63,25 @@ public sealed class ShardFrontDoor : IShardFrontDoor
     public Task<ShardReply> Propose(ShardCommand command)
     {
         if (_quota.AlarmToRaise(command) is { } raise) return RaiseAlarm(raise);
-        if (_map.Ranges.Count > 1) return ProposeOnLeader(command);
-        return Local(_identity.MemberId) is { } local ? ProposeHere(local, command) : ProposeThroughLeader(command);
+        return _map.HasSeveralShards ? ProposeStamped(command) : ProposeOnce(command);
     }
+
+    private Task<ShardReply> ProposeOnce(ShardCommand command) =>
+        Local(_identity.MemberId) is { } local ? ProposeHere(local, command) : ProposeThroughLeader(command);
 
     /// <summary>How often a write refused for a stale revision is proposed again: that takes a leader change in between.</summary>
     private const int StaleRevisionRetries = 3;
 
     /// <summary>
-    /// With several shards only a shard's leader takes writes (it stamps each with a revision from the oracle): the
-    /// write goes to the leader, wherever it is, and is answered here. One refused for a stale revision was not
-    /// written and is proposed again.
+    /// With several shards the leader stamps each write with a revision from the oracle: one it stamped too late (a
+    /// leader change in between) was not written, on any replica, and is proposed again.
     /// </summary>
-    private async Task<ShardReply> ProposeOnLeader(ShardCommand command)
+    private async Task<ShardReply> ProposeStamped(ShardCommand command)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var reply = await _leader.CallAsync(leader => Local(leader) is { } core ? _driver.Propose(core, command) : Replica(leader).Propose(command),
-                idempotent: false);
-            if (reply.Error is not ShardError.StaleRevision || attempt == StaleRevisionRetries) return await AnswerHere(reply);
+            var reply = await ProposeOnce(command);
+            if (reply.Error is not ShardError.StaleRevision || attempt == StaleRevisionRetries) return reply;
         }
     }
 
