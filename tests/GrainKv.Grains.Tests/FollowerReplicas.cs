@@ -28,6 +28,25 @@ internal static class FollowerReplicas
             new ClusterIdentity(1, replicaId, "replica", [], [], []), new ReplicaTiming(() => 0, 1000, snapshotCount), revisions).Core;
     }
 
+    /// <summary>Replica 1 of shard 1, a group of itself alone, elected.</summary>
+    public static ReplicaCore SoleLeader(IRevisionSource? revisions = null)
+    {
+        var core = Replica(1, [1], revisions: revisions);
+        core.Campaign();
+        Drive(core);
+        return core;
+    }
+
+    /// <summary>What ReplicaDriver does: hands out, applies and advances every ready until there is none.</summary>
+    public static void Drive(ReplicaCore core)
+    {
+        while (core.TakeReady() is { } ready)
+        {
+            core.Apply(ready);
+            core.Advance(ready);
+        }
+    }
+
     /// <summary>Entries <paramref name="from"/> on to <paramref name="to"/>, each <paramref name="command"/> of its index (a put of "k{index}" if not given), all committed.</summary>
     public static Message Append(ulong to, int from, int count, Func<int, ShardCommand>? command = null)
     {

@@ -71,20 +71,4 @@ public sealed class ReplicaCoreRevisionWindowTests
         return (reply.Revisions.First, reply.Revisions.Last);
     }
 
-    private static ReplicaCore SoleLeader()
-    {
-        var core = Replica(1, [1]);
-        core.Campaign();
-        Drive(core);
-        return core;
-    }
-
-    private static void Drive(ReplicaCore core)
-    {
-        while (core.TakeReady() is { } ready)
-        {
-            core.Apply(ready);
-            core.Advance(ready);
-        }
-    }
 }

@@ -96,25 +96,6 @@ public sealed class ReplicaCoreStampingTests
         Assert.Null(core.TakeReady());
     }
 
-    /// <summary>Replica 1 of a group of itself alone, elected.</summary>
-    private static ReplicaCore SoleLeader(IRevisionSource revisions)
-    {
-        var core = Replica(1, [1], revisions: revisions);
-        core.Campaign();
-        Drive(core);
-        return core;
-    }
-
-    /// <summary>What ReplicaDriver does: hands out, applies and advances every ready until there is none.</summary>
-    private static void Drive(ReplicaCore core)
-    {
-        while (core.TakeReady() is { } ready)
-        {
-            core.Apply(ready);
-            core.Advance(ready);
-        }
-    }
-
     /// <summary>The oracle by hand: each request waits until the test grants it a revision or fails it, in order.</summary>
     private sealed class HandOutRevisions : IRevisionSource
     {
