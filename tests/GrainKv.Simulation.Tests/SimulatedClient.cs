@@ -92,9 +92,9 @@ public sealed class SimulatedClient(int id, Simulation simulation)
         var now = simulation.Clock.NowMs;
         return call.Kind switch
         {
-            OperationKind.Put => call with { ReturnTime = now },
+            OperationKind.Put => call with { ReturnTime = now, Revision = reply.Put.Header.Revision },
             OperationKind.Get => call with { ReturnTime = now, ReadValue = ValueOf(_readAsTxn ? reply.Txn.Responses[0].ResponseRange : reply.Range) },
-            _ => call with { ReturnTime = now, Succeeded = reply.Txn.Succeeded },
+            _ => call with { ReturnTime = now, Succeeded = reply.Txn.Succeeded, Revision = reply.Txn.Header.Revision },
         };
     }
 

@@ -18,6 +18,7 @@ public sealed class SimulatedCluster
     private readonly ClusterInvariants _invariants;
     private readonly Dictionary<ulong, long> _revisionAtIndex = [];
     private readonly string _optionsText;
+    private readonly SimulatedOracle? _oracle;
     private bool _healed;
 
     /// <param name="optionsText">How failure messages describe the run's options; <paramref name="options"/> by default.</param>
@@ -29,6 +30,13 @@ public sealed class SimulatedCluster
         Options = options;
         Network = new SimulatedNetwork(Clock, random, options);
         _invariants = new ClusterInvariants(seed);
+        if (options.StampedRevisions)
+        {
+            _oracle = new SimulatedOracle(Clock, new SeededRandomSource(seed ^ 0x0AC1E), options.MaxDelayMs * 2, () =>
+            {
+                foreach (var replica in _replicas.Values.Where(r => r.Alive)) replica.Pump();
+            });
+        }
         for (var id = 1UL; id <= (ulong)options.Replicas; id++)
         {
             StartReplica(id, new InMemoryRaftLogStore());
@@ -126,7 +134,7 @@ public sealed class SimulatedCluster
             HeartbeatIntervalTicks = 1,
             InitialVoters = [.. Enumerable.Range(1, Options.Replicas).Select(i => (ulong)i)],
         };
-        _replicas[id] = SimulatedReplica.Start(id, store, config, Options, Clock, Random, message => Network.Send(message, Deliver), OnApplied);
+        _replicas[id] = SimulatedReplica.Start(id, store, config, Options, Clock, Random, message => Network.Send(message, Deliver), OnApplied, _oracle);
     }
 
     private void Deliver(Message message) => LiveReplica(message.To)?.Step(message);

@@ -28,7 +28,7 @@ public sealed class SimulatedReplica : IRaftReplicaView
     private ulong _appliedIndex;
 
     private SimulatedReplica(ulong id, InMemoryRaftLogStore store, RaftConfig config, SimulationOptions options, VirtualClock clock,
-        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied)
+        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied, IRevisionSource? revisions)
     {
         Id = id;
         _applied = applied;
@@ -39,7 +39,7 @@ public sealed class SimulatedReplica : IRaftReplicaView
         var recovered = RecoveredReplica.From(new ReplicaKey(ShardId, id), generation, stored, config,
             new SeededRandomSource(random.NextUInt64()), NullLogger.Instance,
             new ClusterIdentity(1, id, $"sim-{id}", [], [], []),
-            new ReplicaTiming(ReplicaTiming.MonotonicMs(clock), options.ElectionTimeoutMs, options.SnapshotCount));
+            new ReplicaTiming(ReplicaTiming.MonotonicMs(clock), options.ElectionTimeoutMs, options.SnapshotCount), revisions);
         _appliedIndex = stored.Snapshot?.Metadata.Index ?? 0;
         Node = recovered.Node;
         StateMachine = recovered.StateMachine;
@@ -74,11 +74,12 @@ public sealed class SimulatedReplica : IRaftReplicaView
 
     /// <summary>
     /// Starts a replica on what <paramref name="store"/> holds. <paramref name="applied"/> hears of
-    /// every batch the state machine applied, with the entries new to it.
+    /// every batch the state machine applied, with the entries new to it. With <paramref name="revisions"/>, the
+    /// shard is one of several: its leader stamps writes with the oracle's revisions.
     /// </summary>
     public static SimulatedReplica Start(ulong id, InMemoryRaftLogStore store, RaftConfig config, SimulationOptions options, VirtualClock clock,
-        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied) =>
-        new(id, store, config, options, clock, random, send, applied);
+        SeededRandomSource random, Action<Message> send, Action<SimulatedReplica, IReadOnlyList<Entry>> applied, IRevisionSource? revisions = null) =>
+        new(id, store, config, options, clock, random, send, applied, revisions);
 
     /// <summary>The process dies: nothing but the store survives, and the store refuses this instance.</summary>
     public InMemoryRaftLogStore Crash()

@@ -18,7 +18,8 @@ public sealed class Simulation
     private Simulation(ulong seed)
     {
         _random = new SeededRandomSource(seed);
-        Options = SimulationOptions.Draw(_random);
+        // Odd seeds run the shard as one of several, its writes stamped with an oracle's revisions.
+        Options = SimulationOptions.Draw(_random) with { StampedRevisions = (seed & 1) == 1 };
         Cluster = new SimulatedCluster(seed, _random, Options);
         for (var client = 1; client <= Options.Clients; client++) _clients.Add(new SimulatedClient(client, this));
     }

@@ -21,6 +21,9 @@ public sealed record SimulationOptions
     public required IReadOnlyList<int> TickIntervalsMs { get; init; }
     public int ElectionTicks { get; init; } = 10;
 
+    /// <summary>The shard is one of several: its leader stamps writes with revisions of a simulated oracle (<see cref="SimulatedOracle"/>).</summary>
+    public bool StampedRevisions { get; init; }
+
     /// <summary>The nominal tick that the nodes' own tick intervals vary around.</summary>
     public required int TickMs { get; init; }
 
@@ -56,5 +59,5 @@ public sealed record SimulationOptions
     public override string ToString() =>
         $"replicas={Replicas} clients={Clients} keys={Keys} drop={DropPercent}% dup={DuplicatePercent}% delay<={MaxDelayMs}ms "
         + $"disk<={MaxDiskLatencyMs}ms faults every {FaultIntervalMs}ms timeout={ClientTimeoutMs}ms snapshot-count={SnapshotCount} "
-        + $"ticks=[{string.Join(",", TickIntervalsMs)}]ms";
+        + $"ticks=[{string.Join(",", TickIntervalsMs)}]ms" + (StampedRevisions ? " stamped-revisions" : "");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GrainKv.IntegrationTests.Infrastructure;
+using GrainKv.Testing.Linearizability;
 using Grpc.Core;
 
 namespace GrainKv.IntegrationTests.Sharding;
@@ -68,19 +69,9 @@ public sealed class RevisionOrderTests
         return acknowledged;
     }
 
-    /// <summary>Sorted by end, a prefix maximum of revisions: every write's revision exceeds all of those that ended before it started.</summary>
     private static void AssertRealTimeOrder(List<Write> writes)
     {
-        Assert.Equal(writes.Count, writes.Select(w => w.Revision).Distinct().Count());
-        var byEnd = writes.OrderBy(w => w.EndTicks).ToArray();
-        var maxBefore = new long[byEnd.Length];
-        for (var i = 0; i < byEnd.Length; i++) maxBefore[i] = Math.Max(i > 0 ? maxBefore[i - 1] : 0, byEnd[i].Revision);
-        foreach (var write in writes)
-        {
-            var endedBefore = Array.FindLastIndex(byEnd, w => w.EndTicks < write.StartTicks);
-            if (endedBefore < 0) continue;
-            Assert.True(maxBefore[endedBefore] < write.Revision,
-                $"{write.Key} started after a write with revision {maxBefore[endedBefore]} was acknowledged, yet got {write.Revision}");
-        }
+        var violation = RealTimeRevisionOrder.Violation(writes.Select(w => new RealTimeRevisionOrder.Write(w.StartTicks, w.EndTicks, w.Revision, w.Key)).ToList());
+        Assert.True(violation is null, violation);
     }
 }

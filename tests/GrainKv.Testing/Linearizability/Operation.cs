@@ -25,6 +25,9 @@ public sealed record Operation
     /// <summary>Cas: whether the compare held and the new value was written.</summary>
     public bool Succeeded { get; init; }
 
+    /// <summary>Put and Cas: the revision the answer's header carried; 0 when the outcome is unknown.</summary>
+    public long Revision { get; init; }
+
     public required long CallTime { get; init; }
     public long ReturnTime { get; init; } = NeverReturned;
 
