@@ -89,6 +89,7 @@ public static partial class SiloHost
         services.AddSingleton<ReplicaStarter>();
         services.AddGroup0Replica();
         services.AddHostedService<MemberPublisher>();
+        services.AddHostedService<PreferredLeaders>();
         if (AutoCompactionPolicy.Create(options.AutoCompactionMode, options.AutoCompactionRetention) is { } policy)
         {
             services.AddSingleton(policy);
