@@ -27,7 +27,7 @@ public static class SiloCommandLine
         var snapshotCount = Flag("--snapshot-count", "Number of committed entries to trigger a snapshot.", defaults.SnapshotCount);
         var initialShards = Flag("--initial-shards", "Number of shards the key space is split into, evenly over printable key prefixes, when the cluster is bootstrapped.", defaults.InitialShards);
         var initialShardSplits = Flag("--initial-shard-splits", "Keys at which the key space is split into shards when the cluster is bootstrapped (k1,k2,...); replaces --initial-shards.", defaults.InitialShardSplits);
-        var replicas = Flag("--replicas", "Number of replicas of each shard, on different members (capped by the number of members).", defaults.Replicas);
+        var replicas = Flag("--replicas", "Number of replicas of each shard, on different members; 0 (the default): every member. Fewer than the members are not supported yet.", defaults.Replicas);
         var heartbeat = Flag("--heartbeat-interval", "Time (in milliseconds) of a heartbeat interval.", defaults.HeartbeatIntervalMs);
         var election = Flag("--election-timeout", "Time (in milliseconds) for an election to timeout.", defaults.ElectionTimeoutMs);
         var maxRequestBytes = Flag("--max-request-bytes", "Maximum client request size in bytes the server will accept.", defaults.MaxRequestBytes);

@@ -39,7 +39,8 @@ public static partial class SiloHost
             await Console.Error.WriteLineAsync($"grainkv: {refusal}");
             return 1;
         }
-        if (InitialShardLayout.Refusal(options.InitialShards, options.ShardSplitKeys, options.Replicas) is { } layoutRefusal)
+        var members = options.InitialCluster.Length > 0 ? InitialCluster.Parse(options.InitialCluster).Count : 1;
+        if (InitialShardLayout.Refusal(options.InitialShards, options.ShardSplitKeys, options.Replicas, members) is { } layoutRefusal)
         {
             await Console.Error.WriteLineAsync($"grainkv: {layoutRefusal}");
             return 1;

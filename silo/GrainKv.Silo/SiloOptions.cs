@@ -22,7 +22,8 @@ public sealed record SiloOptions
     public int InitialShards { get; init; } = 1;
     /// <summary>Split keys, comma-separated; they replace <see cref="InitialShards"/>.</summary>
     public string InitialShardSplits { get; init; } = "";
-    public int Replicas { get; init; } = 3;
+    /// <summary>0: every member.</summary>
+    public int Replicas { get; init; }
 
     public IReadOnlyList<string> ShardSplitKeys => InitialShardSplits.Length == 0 ? [] : InitialShardSplits.Split(',');
     public int HeartbeatIntervalMs { get; init; } = 100;

@@ -73,17 +73,29 @@ public sealed class InitialShardLayoutTests
 
     [Theory]
     [InlineData(0, "", 3, "--initial-shards must be at least 1 (got 0)")]
-    [InlineData(1, "", 0, "--replicas must be at least 1 (got 0)")]
+    [InlineData(1, "", -1, "--replicas must be 0 (every member) or more (got -1)")]
+    [InlineData(1, "", 2, "--replicas 2 with 3 members is not supported yet: every member holds a replica of every shard (give 0 or at least 3)")]
     [InlineData(2, "m", 3, "give --initial-shards or --initial-shard-splits, not both")]
     [InlineData(1, "t,m", 3, "--initial-shard-splits must be in increasing key order ('t' comes before 'm')")]
     [InlineData(1, "m,m", 3, "--initial-shard-splits must be in increasing key order ('m' comes before 'm')")]
     [InlineData(1, "m,", 3, "--initial-shard-splits holds an empty key")]
     public void Refusal_InconsistentFlags_SaysWhy(int shards, string splits, int replicas, string refusal) =>
-        Assert.Equal(refusal, InitialShardLayout.Refusal(shards, splits.Length == 0 ? [] : splits.Split(','), replicas));
+        Assert.Equal(refusal, InitialShardLayout.Refusal(shards, splits.Length == 0 ? [] : splits.Split(','), replicas, members: 3));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Refusal_ConsistentFlags_IsNone(int replicas) =>
+        Assert.Null(InitialShardLayout.Refusal(1, ["a", "b"], replicas, members: 3));
 
     [Fact]
-    public void Refusal_ConsistentFlags_IsNone() =>
-        Assert.Null(InitialShardLayout.Refusal(1, ["a", "b"], 3));
+    public void Layout_ZeroReplicas_PutsAReplicaOfEveryShardOnEveryMember()
+    {
+        var map = InitialShardLayout.FromFlags(ThreeMembers, shards: 2, splitKeys: [], replicas: 0);
+
+        Assert.All(map.Ranges, r => Assert.Equal(ThreeMembers.Order(), r.Replicas.Order()));
+    }
 
     [Fact]
     public void Record_RoundTrips_AndSameLayoutComparesRangesAndReplicas()

@@ -5,8 +5,10 @@ namespace GrainKv.Grains.Sharding;
 /// <summary>
 /// The shard map a cluster is bootstrapped with, from its flags: the key space cut at the split keys given
 /// (<c>--initial-shard-splits</c>) or evenly over printable key prefixes (<c>--initial-shards</c>), and each shard's
-/// replicas on as many different members as <c>--replicas</c> asks (capped by the members there are), shard i's
-/// starting at the i-th member so replicas and leaders spread over the silos. Every member computes the same map.
+/// replicas on as many different members as <c>--replicas</c> asks (0, the default, and anything above the members
+/// there are: every member), shard i's starting at the i-th member so replicas and leaders spread over the silos.
+/// Every member computes the same map. Fewer replicas than members are refused for now: a member serves watches and
+/// its status from replicas of its own, so each must hold every shard.
 /// </summary>
 public static class InitialShardLayout
 {
@@ -14,11 +16,15 @@ public static class InitialShardLayout
     private const int Printable = 0x7F - FirstPrintable;
 
     /// <summary>Either argument may be given, not both; the split keys must be non-empty and strictly increasing.</summary>
-    public static string? Refusal(int shards, IReadOnlyList<string> splitKeys, int replicas)
+    public static string? Refusal(int shards, IReadOnlyList<string> splitKeys, int replicas, int members)
     {
         if (shards < 1) return $"--initial-shards must be at least 1 (got {shards})";
         if (shards > Printable * Printable) return $"--initial-shards must be at most {Printable * Printable} (got {shards})";
-        if (replicas < 1) return $"--replicas must be at least 1 (got {replicas})";
+        if (replicas < 0) return $"--replicas must be 0 (every member) or more (got {replicas})";
+        if (replicas != 0 && replicas < members)
+        {
+            return $"--replicas {replicas} with {members} members is not supported yet: every member holds a replica of every shard (give 0 or at least {members})";
+        }
         if (splitKeys.Count == 0) return null;
         if (shards != 1) return "give --initial-shards or --initial-shard-splits, not both";
         for (var i = 0; i < splitKeys.Count; i++)
@@ -50,7 +56,7 @@ public static class InitialShardLayout
     /// <summary>Shards 1..n cut at <paramref name="splits"/>, their replicas on <paramref name="replicas"/> members each.</summary>
     public static ShardMap Layout(IReadOnlyList<ulong> members, IReadOnlyList<byte[]> splits, int replicas)
     {
-        var perShard = Math.Min(replicas, members.Count);
+        var perShard = replicas == 0 ? members.Count : Math.Min(replicas, members.Count);
         var bounds = new List<byte[]> { Array.Empty<byte>() };
         bounds.AddRange(splits);
         bounds.Add([]);

@@ -33,16 +33,33 @@ public sealed class SiloStartRefusalTests : IDisposable
     [Theory]
     [InlineData("--initial-shards", "0", "grainkv: --initial-shards must be at least 1 (got 0)")]
     [InlineData("--initial-shard-splits", "m,c", "grainkv: --initial-shard-splits must be in increasing key order ('m' comes before 'c')")]
-    [InlineData("--replicas", "0", "grainkv: --replicas must be at least 1 (got 0)")]
+    [InlineData("--replicas=-1", "", "grainkv: --replicas must be 0 (every member) or more (got -1)")]
     public async Task InconsistentShardFlags_RefusedInOneLine_BeforeTheDataDirIsCreated(string flag, string value, string refusal)
     {
         var dataDir = Path.Combine(_root, "shards");
 
-        using var silo = StartSilo(dataDir, "--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", flag, value);
+        using var silo = StartSilo(dataDir, ["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", flag, .. value.Length > 0 ? [value] : Array.Empty<string>()]);
         await silo.WaitForExitAsync(Patience);
 
         Assert.Equal(1, silo.ExitCode);
         Assert.Equal(refusal, silo.Output.Trim());
+        Assert.False(Directory.Exists(dataDir));
+    }
+
+    [Fact]
+    public async Task FewerReplicasThanMembers_RefusedAsNotSupportedYet_BeforeTheDataDirIsCreated()
+    {
+        var peer = FreePort.Next();
+        var dataDir = Path.Combine(_root, "replicas");
+
+        using var silo = StartSilo(dataDir, "--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}",
+            "--listen-peer-urls", $"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peer}",
+            "--initial-cluster", $"grainkv=http://127.0.0.1:{peer},b=http://127.0.0.1:{FreePort.Next()},c=http://127.0.0.1:{FreePort.Next()}",
+            "--replicas", "2");
+        await silo.WaitForExitAsync(Patience);
+
+        Assert.Equal(1, silo.ExitCode);
+        Assert.Equal("grainkv: --replicas 2 with 3 members is not supported yet: every member holds a replica of every shard (give 0 or at least 3)", silo.Output.Trim());
         Assert.False(Directory.Exists(dataDir));
     }
 
