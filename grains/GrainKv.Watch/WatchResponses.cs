@@ -7,7 +7,7 @@ namespace GrainKv.Watch;
 /// The shapes of WatchResponse etcd sends (etcd-api.md §2, §4). Every response gets its own header: the
 /// shell fills cluster_id, member_id and raft_term in place.
 /// </summary>
-internal static class WatchResponses
+public static class WatchResponses
 {
     /// <summary>The watch_id of answers that belong to no watcher: refused creates and progress requests.</summary>
     public const long NoWatchId = -1;

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Etcdserverpb;
 using GrainKv.Grains.Sharding;
+using GrainKv.Watch;
 using Grpc.Core;
 
 namespace GrainKv.Gateway.Routing;
@@ -9,8 +10,9 @@ namespace GrainKv.Gateway.Routing;
 /// One client Watch stream over a cluster of several shards: each watcher lives on the stream of the shard that holds
 /// its keys (opened when first needed) under an id this stream gives out as etcd does (the one asked for, else the
 /// lowest unused from a counter that never goes back), so shards' streams never clash; their responses come out as
-/// each stream sends them. A watcher over keys of several shards is refused for now (merging their events in revision
-/// order is still to come).
+/// each stream sends them. A progress request goes to every shard stream in use and is answered once, with the least
+/// revision they answered (every watcher has had everything up to it). A watcher over keys of several shards is
+/// refused for now (merging their events in revision order is still to come).
 /// </summary>
 public sealed class ShardedWatchStream : IWatchStream
 {
@@ -21,6 +23,8 @@ public sealed class ShardedWatchStream : IWatchStream
     private readonly Dictionary<long, ulong> _shardOfWatcher = [];
     private readonly Channel<IReadOnlyList<WatchResponse>> _output = Channel.CreateUnbounded<IReadOnlyList<WatchResponse>>();
     private readonly CancellationTokenSource _closed = new();
+    /// <summary>Progress requests in the order asked: the shard streams yet to answer each, and the least revision answered so far.</summary>
+    private readonly List<(HashSet<IWatchStream> Awaiting, long Revision)> _progress = [];
     private long _nextWatchId;
 
     private ShardedWatchStream(IWatchSource source, ShardMap map)
@@ -52,6 +56,7 @@ public sealed class ShardedWatchStream : IWatchStream
                 IWatchStream[] open;
                 lock (_gate) open = [.. _streams.Values];
                 if (open.Length == 0) open = [StreamOf(_map.ClusterStateShard)];
+                lock (_gate) _progress.Add(([.. open], long.MaxValue));
                 foreach (var stream in open) stream.Send(request);
                 break;
         }
@@ -110,6 +115,30 @@ public sealed class ShardedWatchStream : IWatchStream
         }
     }
 
+    private static bool IsProgressAnswer(WatchResponse response) =>
+        response is { WatchId: WatchResponses.NoWatchId, Created: false, Canceled: false, Events.Count: 0 };
+
+    /// <summary>
+    /// A shard stream answered the oldest progress request it had not answered; the requests all streams have answered,
+    /// oldest first, become one answer each. The caller holds the gate.
+    /// </summary>
+    private List<WatchResponse> ProgressAnswered(IWatchStream stream, long revision)
+    {
+        var index = _progress.FindIndex(p => p.Awaiting.Contains(stream));
+        if (index >= 0)
+        {
+            _progress[index].Awaiting.Remove(stream);
+            _progress[index] = (_progress[index].Awaiting, Math.Min(_progress[index].Revision, revision));
+        }
+        var answers = new List<WatchResponse>();
+        while (_progress.Count > 0 && _progress[0].Awaiting.Count == 0)
+        {
+            answers.Add(WatchResponses.Progress(_progress[0].Revision, WatchResponses.NoWatchId));
+            _progress.RemoveAt(0);
+        }
+        return answers;
+    }
+
     /// <summary>Passes a shard stream's responses on, forgetting the watchers they end.</summary>
     private async Task PumpAsync(IWatchStream stream)
     {
@@ -118,14 +147,17 @@ public sealed class ShardedWatchStream : IWatchStream
             while (true)
             {
                 var responses = await stream.ReceiveAsync(_closed.Token);
+                var passed = new List<WatchResponse>(responses.Count);
                 lock (_gate)
                 {
                     foreach (var response in responses)
                     {
                         if (response.Canceled) _shardOfWatcher.Remove(response.WatchId);
+                        if (IsProgressAnswer(response)) passed.AddRange(ProgressAnswered(stream, response.Header.Revision));
+                        else passed.Add(response);
                     }
                 }
-                _output.Writer.TryWrite(responses);
+                if (passed.Count > 0) _output.Writer.TryWrite(passed);
             }
         }
         catch (OperationCanceledException) when (_closed.IsCancellationRequested)

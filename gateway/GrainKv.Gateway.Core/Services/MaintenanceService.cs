@@ -34,18 +34,24 @@ public sealed class MaintenanceService : Maintenance.MaintenanceBase
     /// <summary>
     /// The status of the member whose replica answered: this silo's own (every member holds a replica of the
     /// first shard), or for a stand-alone gateway, the silo it asked, as etcd's gRPC proxy reports its endpoint's;
-    /// dbSize is that silo's log store's.
+    /// dbSize is that silo's log store's. With several shards the Raft fields are the first shard's, and the revision is
+    /// the latest any shard of this member has applied.
     /// </summary>
     public override async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
         var status = await _shards.StatusAsync(_shards.Map.ClusterStateShard, context.CancellationToken);
+        var revision = status.Revision;
+        foreach (var range in _shards.Map.Ranges.Skip(1))
+        {
+            revision = Math.Max(revision, (await _shards.StatusAsync(range.ShardId, context.CancellationToken)).Revision);
+        }
         var response = new StatusResponse
         {
             Header = new ResponseHeader
             {
                 ClusterId = _identity.ClusterId,
                 MemberId = status.ReplicaId,
-                Revision = status.Revision,
+                Revision = revision,
                 RaftTerm = status.Term,
             },
             Version = EtcdApiVersion,

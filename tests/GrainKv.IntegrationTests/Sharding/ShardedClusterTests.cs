@@ -57,6 +57,8 @@ public sealed class ShardedClusterTests
             var deleted = await clients[0].DeleteRangeAsync(new DeleteRangeRequest { Key = B("zkey") });
             Assert.Equal(1, deleted.Deleted);
             Assert.True(deleted.Header.Revision > txn.Header.Revision);
+            // endpoint status reports the latest revision of any shard the member holds.
+            Assert.Equal(deleted.Header.Revision, (await clients[0].StatusAsync()).Header.Revision);
         }
         finally
         {
@@ -139,6 +141,12 @@ public sealed class ShardedClusterTests
         var created = await watch.CollectAsync(r => r.Count == 3, TimeSpan.FromSeconds(10));
         Assert.All(created, r => Assert.True(r.Created));
         Assert.Equal([0L, 1, 7], created.Select(r => r.WatchId).Order());
+
+        // Three shards' streams answer a progress request; the client hears one answer.
+        await watch.RequestProgressAsync();
+        var progress = await watch.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.True(progress is { WatchId: -1, Created: false, Canceled: false, Events.Count: 0 }, $"{progress}");
+        Assert.Null(await watch.NextAsync(TimeSpan.FromMilliseconds(500)));
 
         var z = (await client.PutAsync("zkey", "1")).Header.Revision;
         var b = (await client.PutAsync("Bkey", "1")).Header.Revision;
