@@ -11,8 +11,6 @@ namespace GrainKv.IntegrationTests.Sharding;
 /// </summary>
 public sealed class RevisionOrderTests
 {
-    private static readonly string[] KeyPerShard = ["0key", "Bkey", "akey", "zkey"];
-
     [Fact]
     public async Task ConcurrentWritesOnFourShards_RevisionsFollowRealTimeOrder()
     {
@@ -52,7 +50,7 @@ public sealed class RevisionOrderTests
             var random = new Random(worker);
             for (var i = 0; i < writesEach; i++)
             {
-                var key = $"{KeyPerShard[random.Next(KeyPerShard.Length)]}/{worker}";
+                var key = $"{ShardedClusterTests.KeyPerShard[random.Next(ShardedClusterTests.KeyPerShard.Length)]}/{worker}";
                 var start = Stopwatch.GetTimestamp();
                 try
                 {

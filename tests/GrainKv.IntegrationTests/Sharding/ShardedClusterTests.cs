@@ -13,7 +13,7 @@ namespace GrainKv.IntegrationTests.Sharding;
 public sealed class ShardedClusterTests
 {
     /// <summary>One key on each of the four even shards (cut at "7g", "OO" and "g7").</summary>
-    private static readonly string[] KeyPerShard = ["0key", "Bkey", "akey", "zkey"];
+    internal static readonly string[] KeyPerShard = ["0key", "Bkey", "akey", "zkey"];
 
     [Fact]
     public async Task FourShards_WritesThroughAnyMember_TakeIncreasingRevisions_AndEveryMemberReadsThemBack()
