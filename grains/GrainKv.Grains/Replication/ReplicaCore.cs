@@ -134,7 +134,12 @@ public sealed class ReplicaCore
         {
             if (_stopped) return Task.FromResult(new ShardReply { Error = ShardError.NotLeader });
             if (_node.Role != RaftRole.Leader && _node.LeaderId != 0) return Forward(command, waiter);
-            if (_revisions is not null) return AwaitRevision(command, waiter);
+            if (_revisions is not null)
+            {
+                if (_node.Role != RaftRole.Leader) return Task.FromResult(Refused(Failed(ShardError.NotLeader)));
+                AwaitRevision(command, waiter);
+                return waiter.Task;
+            }
             var error = _node.Propose(command.ToByteString());
             if (error is not null) return Task.FromResult(Refused(Failed(ToShardError(error.Value))));
             _proposals[_node.LastIndex] = (waiter, _node.Term, command);
@@ -142,14 +147,12 @@ public sealed class ReplicaCore
         return waiter.Task;
     }
 
-    /// <summary>Queues a write on the leader until the oracle gives it a revision. The caller holds the gate.</summary>
-    private Task<ShardReply> AwaitRevision(ShardCommand command, TaskCompletionSource<ShardReply>? waiter)
+    /// <summary>Queues a write on the leader until the oracle gives it a revision. The caller holds the gate and leads.</summary>
+    private void AwaitRevision(ShardCommand command, TaskCompletionSource<ShardReply>? waiter)
     {
-        if (_node.Role != RaftRole.Leader) return Task.FromResult(Refused(Failed(ShardError.NotLeader)));
         _awaitingRevision.Enqueue((command, waiter));
         var round = _revisionRound;
         _revisions!.Request(revision => AppendStamped(round, revision), error => RefuseAwaitingRevision(round, error));
-        return waiter?.Task ?? Task.FromResult(new ShardReply());
     }
 
     /// <summary>The oracle's revision for the write that asked first among those waiting: stamped and appended.</summary>
