@@ -18,7 +18,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_WritesThroughAnyMember_TakeIncreasingRevisions_AndEveryMemberReadsThemBack()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         var clients = cluster.Members.Select(m => new EtcdClient(m.ClientUrl)).ToArray();
         try
         {
@@ -69,7 +69,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_RangeOverEveryShard_ReadsAllAtOneRevision_WithLimitSortAndCount()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         using var client = new EtcdClient(cluster.Members[1].ClientUrl);
         var revisions = new Dictionary<string, long>();
         foreach (var key in KeyPerShard.Reverse()) revisions[key] = (await client.PutAsync(key, $"value of {key}")).Header.Revision;
@@ -100,7 +100,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_TxnsSpanningShards_AreRefusedAsNotSupportedYet_AndCompactionCoversEveryShard()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         using var client = new EtcdClient(cluster.Members[0].ClientUrl);
         var first = (await client.PutAsync("0key", "old")).Header.Revision;
         await client.PutAsync("zkey", "old");
@@ -131,7 +131,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_OneWatchStream_HoldsWatchersOnDifferentShards_EachGetsItsEventsUnderItsOwnId()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         using var client = new EtcdClient(cluster.Members[0].ClientUrl);
         await using var watch = new WatchSession(client);
 
@@ -175,7 +175,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_ThroughAStandAloneGateway_WritesReadsRangesAndWatchesWork()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         using var gateway = await GrainKvGateway.StartAsync(cluster);
         using var client = new EtcdClient(gateway.ClientUrl);
         await using var watch = new WatchSession(client);
@@ -200,23 +200,14 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task AdminTool_ListsTheShards_WithLeadersSpreadOverTheSilos_AndMovesAShardsLeadership()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         using (var client = new EtcdClient(cluster.Members[0].ClientUrl))
         {
             foreach (var key in KeyPerShard) await client.PutAsync(key, "v");
         }
 
         // Each shard's leader moves to its first replica when that silo starts: the map spreads first replicas over the silos.
-        JsonArray shards;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var list = await AdminTool.RunAsync("--endpoints", cluster.Endpoints, "shards", "list", "-w", "json");
-            Assert.True(list.ExitCode == 0, list.Stderr);
-            shards = JsonNode.Parse(list.Stdout)!.AsArray();
-            if (shards.All(s => s!["leader"]!.GetValue<ulong>() == s["replicas"]![0]!.GetValue<ulong>()) || DateTime.UtcNow > deadline) break;
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
+        var shards = await ShardsOnceLeadersSettleAsync(cluster);
         Assert.All(shards, s => Assert.Equal(s!["replicas"]![0]!.GetValue<ulong>(), s["leader"]!.GetValue<ulong>()));
         Assert.Equal(3, shards.Select(s => s!["leader"]!.GetValue<ulong>()).Distinct().Count());
         // The silos that asked for leadership are done asking before an operator moves one.
@@ -249,7 +240,7 @@ public sealed class ShardedClusterTests
     [Fact]
     public async Task FourShards_Etcdctl_PutsAndGetsOnEveryShard_WithIncreasingRevisions()
     {
-        using var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        using var cluster = await StartFourShardsAsync();
         long last = 0;
         foreach (var key in KeyPerShard)
         {
@@ -268,6 +259,39 @@ public sealed class ShardedClusterTests
     }
 
     private static ByteString B(string text) => ByteString.CopyFromUtf8(text);
+
+    /// <summary>
+    /// Three silos with four shards, once each shard's leadership has moved to its first replica (a transfer under way
+    /// answers "leader changed", which etcd's clients retry and these tests do not).
+    /// </summary>
+    private static async Task<GrainKvCluster> StartFourShardsAsync()
+    {
+        var cluster = await GrainKvCluster.StartAsync(3, _ => ["--initial-shards", "4"]);
+        try
+        {
+            await ShardsOnceLeadersSettleAsync(cluster);
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>shards list</c> once every shard is led by its first replica, or as it is after 30 s.</summary>
+    private static async Task<JsonArray> ShardsOnceLeadersSettleAsync(GrainKvCluster cluster)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var list = await AdminTool.RunAsync("--endpoints", cluster.Endpoints, "shards", "list", "-w", "json");
+            Assert.True(list.ExitCode == 0, list.Stderr);
+            var shards = JsonNode.Parse(list.Stdout)!.AsArray();
+            if (shards.All(s => s!["leader"]!.GetValue<ulong>() == s["replicas"]![0]!.GetValue<ulong>()) || DateTime.UtcNow > deadline) return shards;
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
 
     private static string Text(JsonNode base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64.GetValue<string>()));
 }
